@@ -1,0 +1,150 @@
+# Build, test and serve the hairline visualizer (Rust -> WebAssembly + static site in www/).
+#
+#   make tools      install missing tools (idempotent, quick when all present)
+#   make build      wasm build into www/pkg/
+#   make serve      build, then serve www/ at http://127.0.0.1:$(PORT)/
+#   make test       test-native, test-wasm, test-e2e, in that order
+#   make bench      build, then run tests/bench/run.mjs
+#   make golden     regenerate the golden reference images
+#   make clean
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+# A freshly `cargo install`ed wasm-bindgen must be found by later recipes.
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+PORT ?= 8080
+HOST ?= 127.0.0.1
+
+CRATE      := hairline_visualizer
+WASM_TARGET := wasm32-unknown-unknown
+WASM_IN    := target/$(WASM_TARGET)/release/$(CRATE).wasm
+PKG_DIR    := www/pkg
+WASM_OUT   := $(PKG_DIR)/$(CRATE)_bg.wasm
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; if ($$1 == "version") { gsub(/"/, "", $$3); print $$3; exit } }' Cargo.lock 2>/dev/null)
+
+# wasm-opt: the pinned npm `binaryen` package (node_modules/.bin/wasm-opt) is
+# preferred. Debian bookworm's binaryen 108 rewrites the exported
+# `__wbindgen_externrefs` table to point at the funcref table (even at -O0),
+# so the page dies with "WebAssembly.Table.set(): Argument 1 is invalid";
+# a system wasm-opt is only used when it is at least WASM_OPT_MIN_VERSION.
+# Set WASM_OPT=/path/to/wasm-opt to force one.
+WASM_OPT ?=
+WASM_OPT_MIN_VERSION ?= 116
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+	--enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
+
+CHROMIUM     ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
+	build serve test test-native test-wasm test-e2e bench golden clean
+
+all: build
+
+# ---------------------------------------------------------------- tools
+
+tools: tool-rust-target tool-wasm-bindgen tool-apt tool-npm
+
+tool-rust-target:
+	@if ! rustup target list --installed | grep -qx '$(WASM_TARGET)'; then \
+		echo '==> rustup target add $(WASM_TARGET)'; \
+		rustup target add $(WASM_TARGET); \
+	fi
+
+# No --locked: the locked dependency set of wasm-bindgen-cli includes a version
+# that the registry mirror here does not serve; plain resolution works.
+tool-wasm-bindgen:
+	@want='$(WASM_BINDGEN_VERSION)'; \
+	if [ -z "$$want" ]; then echo 'error: no wasm-bindgen entry found in Cargo.lock' >&2; exit 1; fi; \
+	have=$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}' || true); \
+	if [ "$$have" != "$$want" ]; then \
+		echo "==> cargo install wasm-bindgen-cli $$want (found: $${have:-none})"; \
+		cargo install wasm-bindgen-cli --version "=$$want"; \
+	fi
+
+tool-apt:
+	@if [ ! -x '$(CHROMIUM)' ] || [ ! -x '$(CHROMEDRIVER)' ]; then \
+		echo '==> apt-get install chromium chromium-driver'; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		SUDO=; if [ "$$(id -u)" != 0 ]; then SUDO=sudo; fi; \
+		$$SUDO apt-get update; \
+		$$SUDO apt-get install -y --no-install-recommends chromium chromium-driver; \
+	fi
+
+tool-npm:
+	@if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
+		|| [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+		echo '==> npm ci'; \
+		PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund; \
+	fi
+
+# ---------------------------------------------------------------- build
+
+build: tools
+	cargo build --release --target $(WASM_TARGET) --lib
+	wasm-bindgen --target web --out-dir $(PKG_DIR) --no-typescript $(WASM_IN)
+	@wasm_opt="$(WASM_OPT)"; \
+	if [ -z "$$wasm_opt" ]; then \
+		if [ -x node_modules/.bin/wasm-opt ]; then wasm_opt=node_modules/.bin/wasm-opt; \
+		elif command -v wasm-opt >/dev/null; then \
+			v=$$(wasm-opt --version | grep -oE '[0-9]+' | head -n1); \
+			if [ "$${v:-0}" -ge $(WASM_OPT_MIN_VERSION) ]; then wasm_opt=wasm-opt; \
+			else echo "warning: system wasm-opt $$v < $(WASM_OPT_MIN_VERSION) corrupts wasm-bindgen output; not using it" >&2; fi; \
+		fi; \
+	fi; \
+	if [ -z "$$wasm_opt" ]; then \
+		echo 'warning: no usable wasm-opt; $(WASM_OUT) left unoptimised' >&2; \
+	else \
+		echo "==> $$wasm_opt $(WASM_OPT_FLAGS)"; \
+		if "$$wasm_opt" $(WASM_OPT_FLAGS) $(WASM_OUT) -o $(WASM_OUT).opt; then \
+			mv -f $(WASM_OUT).opt $(WASM_OUT); \
+		else \
+			rm -f $(WASM_OUT).opt; \
+			echo 'warning: wasm-opt could not process $(WASM_OUT); keeping the unoptimised file' >&2; \
+		fi; \
+	fi
+	@ls -l $(PKG_DIR)
+
+serve: build
+	@echo "==> http://$(HOST):$(PORT)/"
+	node tools/serve.mjs --root www --port $(PORT) --host $(HOST)
+
+# ---------------------------------------------------------------- tests
+
+# Sequential on purpose, even under `make -j`.
+test:
+	$(MAKE) test-native
+	$(MAKE) test-wasm
+	$(MAKE) test-e2e
+
+test-native:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo test
+
+# wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
+# browser flags (--no-sandbox etc., needed as root) come from webdriver.json.
+test-wasm: tool-rust-target tool-wasm-bindgen tool-apt
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CHROMEDRIVER=$(CHROMEDRIVER) \
+	cargo test --target $(WASM_TARGET)
+
+test-e2e: build
+	npx playwright test
+
+bench: build
+	node tests/bench/run.mjs
+
+golden:
+	UPDATE_GOLDEN=1 cargo test --test golden
+
+clean:
+	cargo clean
+	rm -rf $(PKG_DIR) target/playwright test-results playwright-report

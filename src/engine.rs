@@ -1,0 +1,561 @@
+//! The stateful session behind one `<hairline-visualizer>`: the photo, the
+//! calibration, the design, and the cached pieces derived from them. Each
+//! cache is rebuilt only when what it depends on changes, so a drag redoes
+//! the hairline grid and the composite, never the dot field or the mask.
+
+use crate::design::{Design, DesignError, Stroke, ZoneMode, CONTROL_POINTS, MAX_STROKE_POINTS};
+use crate::estimate::estimate;
+use crate::geom::Vec2;
+use crate::hairline::{self, DistanceGrid};
+use crate::image::{resample, Image, Rect};
+use crate::render::{composite, visible_dots, Scene, VisibleDot};
+use crate::scale::{Calibration, Frame, Source};
+use crate::scalp::{ScalpMask, ZoneGrid};
+use crate::scatter::DotField;
+use serde::Serialize;
+
+/// Largest preview the element may ask for (pixels).
+pub const MAX_PREVIEW_PIXELS: u32 = 8_000_000;
+
+/// What a render produced.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RenderStats {
+    pub width: u32,
+    pub height: u32,
+    pub dots: u32,
+}
+
+/// Where the preview looks: a rectangle of the photo shown at a size.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub rect: Rect,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Default)]
+pub struct Engine {
+    photo: Option<Image>,
+    staged: Option<Image>,
+    calibration: Option<Calibration>,
+    design: Design,
+    field: Option<DotField>,
+    line: Option<(hairline_key::Key, DistanceGrid)>,
+    zones: ZoneGrid,
+    mask: Option<ScalpMask>,
+    view: Option<View>,
+    /// The photo resampled for the current view (no dots).
+    base: Image,
+    base_view: Option<View>,
+    preview: Image,
+    full: Option<Image>,
+    dots: Vec<VisibleDot>,
+}
+
+mod hairline_key {
+    use crate::design::{Design, Style, CONTROL_POINTS};
+    /// What the hairline grid depends on.
+    #[derive(Clone, Copy, PartialEq)]
+    pub struct Key(Style, u32, u32, [[u32; 2]; CONTROL_POINTS]);
+    pub fn of(d: &Design) -> Key {
+        Key(
+            d.style,
+            d.height_mm.to_bits(),
+            d.recession_mm.to_bits(),
+            d.adjust.map(|a| a.map(f32::to_bits)),
+        )
+    }
+}
+
+impl Engine {
+    pub fn new() -> Engine {
+        Engine {
+            design: Design::default(),
+            zones: ZoneGrid::new(),
+            ..Default::default()
+        }
+    }
+
+    // ---- photo ---------------------------------------------------------
+
+    /// A buffer for the next photo's RGBA pixels; the caller fills it and
+    /// then calls [`Engine::commit_photo`]. The current photo stays until
+    /// then, so a failed load loses nothing.
+    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<&mut [u8], String> {
+        self.staged = None;
+        let im = Image::new(width, height, [0, 0, 0, 255])?;
+        Ok(&mut self.staged.insert(im).data)
+    }
+
+    /// Make the staged pixels the photo: estimates a calibration and grows
+    /// the scalp mask. Returns the new calibration.
+    pub fn commit_photo(&mut self) -> Result<Calibration, String> {
+        let im = self.staged.take().ok_or("no photo was staged")?;
+        self.set_photo(im)
+    }
+
+    pub fn set_photo(&mut self, im: Image) -> Result<Calibration, String> {
+        if im.width < 32 || im.height < 32 {
+            return Err(format!(
+                "this image is only {}×{} pixels; use a photo at least 200 pixels across",
+                im.width, im.height
+            ));
+        }
+        let cal = estimate(&im);
+        self.photo = Some(im);
+        self.full = None;
+        self.base_view = None;
+        self.apply_calibration(cal);
+        Ok(cal)
+    }
+
+    pub fn photo(&self) -> Option<&Image> {
+        self.photo.as_ref()
+    }
+
+    /// Forget the photo and everything derived from it.
+    pub fn clear_photo(&mut self) {
+        self.photo = None;
+        self.staged = None;
+        self.calibration = None;
+        self.mask = None;
+        self.full = None;
+        self.base_view = None;
+        self.base = Image::default();
+        self.preview = Image::default();
+    }
+
+    // ---- calibration ---------------------------------------------------
+
+    pub fn set_calibration(
+        &mut self,
+        a: Vec2,
+        b: Vec2,
+        ipd_mm: f32,
+        source: Source,
+    ) -> Result<Calibration, String> {
+        let photo = self
+            .photo
+            .as_ref()
+            .ok_or("load a photo before calibrating")?;
+        let c = Calibration::new(a, b, ipd_mm, source, (photo.width, photo.height))?;
+        self.apply_calibration(c);
+        Ok(c)
+    }
+
+    fn apply_calibration(&mut self, c: Calibration) {
+        self.calibration = Some(c);
+        self.mask = self.photo.as_ref().map(|p| ScalpMask::grow(p, &c.frame()));
+    }
+
+    pub fn calibration(&self) -> Option<Calibration> {
+        self.calibration
+    }
+
+    pub fn frame(&self) -> Option<Frame> {
+        self.calibration.map(|c| c.frame())
+    }
+
+    // ---- design --------------------------------------------------------
+
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// Replace the design (already validated by [`Design::from_json`] or
+    /// validated here).
+    pub fn set_design(&mut self, d: Design) -> Result<(), DesignError> {
+        d.validate()?;
+        if d.zones != self.design.zones {
+            self.zones = ZoneGrid::from_strokes(&d.zones);
+        }
+        self.design = d;
+        Ok(())
+    }
+
+    /// Move control point `i` to image position `to`.
+    pub fn move_point(&mut self, i: usize, to: Vec2) -> Result<(), String> {
+        if i >= CONTROL_POINTS {
+            return Err(format!(
+                "there is no control point {i} (0–{})",
+                CONTROL_POINTS - 1
+            ));
+        }
+        let f = self.frame().ok_or("load a photo first")?;
+        hairline::move_point(&mut self.design, i, f.to_face(to));
+        Ok(())
+    }
+
+    /// Control points in image pixels, as x, y pairs.
+    pub fn control_points_px(&self) -> Vec<f32> {
+        let Some(f) = self.frame() else {
+            return Vec::new();
+        };
+        hairline::control_points(&self.design)
+            .iter()
+            .flat_map(|p| {
+                let q = f.to_image(*p);
+                [q.x, q.y]
+            })
+            .collect()
+    }
+
+    /// The hairline between the temporal points in image pixels (x, y pairs).
+    pub fn hairline_px(&self) -> Vec<f32> {
+        let Some(f) = self.frame() else {
+            return Vec::new();
+        };
+        let c = hairline::curve(&hairline::control_points(&self.design), 12);
+        // Drop the sideways extensions (two points at each end).
+        c[2..c.len() - 2]
+            .iter()
+            .flat_map(|p| {
+                let q = f.to_image(*p);
+                [q.x, q.y]
+            })
+            .collect()
+    }
+
+    /// Start a brush stroke at image position `at`.
+    pub fn begin_stroke(&mut self, mode: ZoneMode, radius_mm: f32, at: Vec2) -> Result<(), String> {
+        let f = self.frame().ok_or("load a photo first")?;
+        if !(1.0..=60.0).contains(&radius_mm) {
+            return Err(format!(
+                "brush radius must be between 1 and 60 mm; got {radius_mm}"
+            ));
+        }
+        if self.design.zones.len() >= crate::design::MAX_STROKES {
+            return Err(
+                "this design has the most painted strokes allowed; undo or reset some first".into(),
+            );
+        }
+        let p = f.to_face(at);
+        if !p.is_finite() {
+            return Err("the brush position must be a number".into());
+        }
+        let s = Stroke {
+            mode,
+            radius_mm,
+            points: vec![[p.x.clamp(-400.0, 400.0), p.y.clamp(-400.0, 400.0)]],
+        };
+        self.zones.paint_stroke(&s, 0);
+        self.design.zones.push(s);
+        Ok(())
+    }
+
+    /// Continue the current stroke to image position `to`.
+    pub fn extend_stroke(&mut self, to: Vec2) -> Result<(), String> {
+        let f = self.frame().ok_or("load a photo first")?;
+        let total: usize = self.design.zones.iter().map(|s| s.points.len()).sum();
+        if total >= MAX_STROKE_POINTS {
+            return Ok(()); // The stroke simply stops growing.
+        }
+        let p = f.to_face(to);
+        if !p.is_finite() {
+            return Err("the brush position must be a number".into());
+        }
+        let s = self
+            .design
+            .zones
+            .last_mut()
+            .ok_or("no stroke was started")?;
+        s.points
+            .push([p.x.clamp(-400.0, 400.0), p.y.clamp(-400.0, 400.0)]);
+        let from = s.points.len() - 1;
+        let s = s.clone();
+        self.zones.paint_stroke(&s, from);
+        Ok(())
+    }
+
+    // ---- rendering -----------------------------------------------------
+
+    fn ensure_field(&mut self) {
+        if self.field.as_ref().map(|f| f.seed) != Some(self.design.seed) {
+            self.field = Some(DotField::generate(self.design.seed));
+        }
+    }
+
+    fn ensure_line(&mut self) {
+        let key = hairline_key::of(&self.design);
+        if self.line.as_ref().map(|l| l.0) != Some(key) {
+            let grid = DistanceGrid::build(&hairline::curve(
+                &hairline::control_points(&self.design),
+                16,
+            ));
+            self.line = Some((key, grid));
+        }
+    }
+
+    /// Recompute the visible dots (image px) for the current design.
+    fn update_dots(&mut self) -> Result<(), String> {
+        self.ensure_field();
+        self.ensure_line();
+        let frame = self.frame().ok_or("load a photo first")?;
+        let (Some(field), Some((_, line))) = (self.field.as_ref(), self.line.as_ref()) else {
+            return Err("internal: dot field missing".into());
+        };
+        let scene = Scene {
+            field,
+            design: &self.design,
+            frame: &frame,
+            line,
+            zones: &self.zones,
+            mask: self.mask.as_ref(),
+        };
+        visible_dots(&scene, &mut self.dots);
+        Ok(())
+    }
+
+    /// Set the preview's view: `rect` of the photo shown at `width`×`height`.
+    pub fn set_view(&mut self, rect: Rect, width: u32, height: u32) -> Result<(), String> {
+        if width == 0 || height == 0 || width.saturating_mul(height) > MAX_PREVIEW_PIXELS {
+            return Err(format!("the preview size {width}×{height} is not usable"));
+        }
+        if !(rect.w > 0.0
+            && rect.h > 0.0
+            && rect.x.is_finite()
+            && rect.y.is_finite()
+            && rect.w.is_finite()
+            && rect.h.is_finite())
+        {
+            return Err("the view rectangle must have a positive size".into());
+        }
+        self.view = Some(View {
+            rect,
+            width,
+            height,
+        });
+        Ok(())
+    }
+
+    /// Render the preview for the current view. The photo part is resampled
+    /// only when the view changed; dots are recomposited every time.
+    pub fn render_preview(&mut self) -> Result<RenderStats, String> {
+        let photo = self.photo.as_ref().ok_or("load a photo first")?;
+        let view = self.view.ok_or("the preview has no size yet")?;
+        if self.base_view != Some(view) {
+            self.base.resize(view.width, view.height)?;
+            resample(photo, view.rect, &mut self.base);
+            self.base_view = Some(view);
+        }
+        self.update_dots()?;
+        self.preview.resize(view.width, view.height)?;
+        self.preview.data.copy_from_slice(&self.base.data);
+        composite(&mut self.preview, view.rect, &self.dots, &self.design);
+        Ok(RenderStats {
+            width: view.width,
+            height: view.height,
+            dots: self.dots.len() as u32,
+        })
+    }
+
+    /// The photo for the current view without dots (the "before" side).
+    pub fn preview_base(&self) -> &Image {
+        &self.base
+    }
+
+    pub fn preview(&self) -> &Image {
+        &self.preview
+    }
+
+    /// Render at the photo's full resolution (for export).
+    pub fn render_full(&mut self) -> Result<RenderStats, String> {
+        self.update_dots()?;
+        let photo = self.photo.as_ref().ok_or("load a photo first")?;
+        let mut out = match self.full.take() {
+            Some(mut im) => {
+                im.resize(photo.width, photo.height)?;
+                im.data.copy_from_slice(&photo.data);
+                im
+            }
+            None => {
+                let mut data = Vec::new();
+                data.try_reserve_exact(photo.data.len())
+                    .map_err(|_| "not enough memory to render the full-size image".to_string())?;
+                data.extend_from_slice(&photo.data);
+                Image {
+                    width: photo.width,
+                    height: photo.height,
+                    data,
+                }
+            }
+        };
+        let rect = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: photo.width as f32,
+            h: photo.height as f32,
+        };
+        composite(&mut out, rect, &self.dots, &self.design);
+        let stats = RenderStats {
+            width: out.width,
+            height: out.height,
+            dots: self.dots.len() as u32,
+        };
+        self.full = Some(out);
+        Ok(stats)
+    }
+
+    pub fn full(&self) -> Option<&Image> {
+        self.full.as_ref()
+    }
+
+    /// Free the full-resolution render once it has been exported.
+    pub fn release_full(&mut self) {
+        self.full = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(w: u32, h: u32) -> Image {
+        let mut im = Image::new(w, h, [70, 110, 170, 255]).unwrap();
+        let (cx, cy, rx, ry) = (
+            w as f32 * 0.5,
+            h as f32 * 0.45,
+            w as f32 * 0.3,
+            h as f32 * 0.4,
+        );
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = ((x as f32 - cx) / rx, (y as f32 - cy) / ry);
+                if dx * dx + dy * dy < 1.0 {
+                    let i = ((y * w + x) * 4) as usize;
+                    im.data[i..i + 3].copy_from_slice(&[205, 160, 130]);
+                }
+            }
+        }
+        im
+    }
+
+    fn loaded() -> Engine {
+        let mut e = Engine::new();
+        let buf = e.stage_photo(300, 400).unwrap();
+        buf.copy_from_slice(&head(300, 400).data);
+        e.commit_photo().unwrap();
+        e.set_calibration(
+            Vec2::new(125.0, 200.0),
+            Vec2::new(175.0, 200.0),
+            63.0,
+            Source::Visitor,
+        )
+        .unwrap();
+        e
+    }
+
+    #[test]
+    fn preview_and_full_render_darken_only_the_scalp() {
+        let mut e = loaded();
+        e.set_view(
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 300.0,
+                h: 400.0,
+            },
+            150,
+            200,
+        )
+        .unwrap();
+        let s = e.render_preview().unwrap();
+        assert!(s.dots > 500, "{s:?}");
+        assert_eq!((s.width, s.height), (150, 200));
+        let full = e.render_full().unwrap();
+        assert_eq!((full.width, full.height), (300, 400));
+        let photo = e.photo().unwrap().clone();
+        let out = e.full().unwrap();
+        let f = e.frame().unwrap();
+        let mut changed = 0;
+        for y in 0..400 {
+            for x in 0..300 {
+                let (a, b) = (photo.pixel(x, y), out.pixel(x, y));
+                assert!(b[0] <= a[0] && b[1] <= a[1] && b[2] <= a[2]);
+                if a != b {
+                    changed += 1;
+                    let p = f.to_face(Vec2::new(x as f32 + 0.5, y as f32 + 0.5));
+                    // Behind the front line, or on the sides above the temples.
+                    let behind = p.y > 60.0 || (p.x.abs() > 50.0 && p.y > 25.0);
+                    assert!(behind, "darkened below the hairline at {p:?}");
+                }
+            }
+        }
+        assert!(changed > 1000);
+        e.release_full();
+        assert!(e.full().is_none());
+    }
+
+    #[test]
+    fn failed_loads_keep_the_previous_state() {
+        let mut e = loaded();
+        let cal = e.calibration();
+        assert!(e.stage_photo(0, 10).is_err());
+        assert!(e.commit_photo().is_err());
+        e.stage_photo(10, 10).unwrap();
+        assert!(e.commit_photo().unwrap_err().contains("200 pixels"));
+        assert_eq!(e.photo().unwrap().width, 300);
+        assert_eq!(e.calibration(), cal);
+        assert!(e
+            .set_calibration(
+                Vec2::new(1.0, 1.0),
+                Vec2::new(1.0, 1.0),
+                63.0,
+                Source::Visitor
+            )
+            .is_err());
+        assert_eq!(e.calibration(), cal);
+        let mut bad = e.design().clone();
+        bad.density = 1.0;
+        assert!(e.set_design(bad).is_err());
+        assert_eq!(e.design().density, 70.0);
+        assert!(e.move_point(99, Vec2::new(0.0, 0.0)).is_err());
+        assert!(e
+            .set_view(
+                Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    w: 0.0,
+                    h: 1.0
+                },
+                10,
+                10
+            )
+            .is_err());
+    }
+
+    #[test]
+    fn strokes_are_recorded_in_the_design() {
+        let mut e = loaded();
+        e.begin_stroke(ZoneMode::Erase, 8.0, Vec2::new(150.0, 80.0))
+            .unwrap();
+        e.extend_stroke(Vec2::new(160.0, 80.0)).unwrap();
+        assert_eq!(e.design().zones.len(), 1);
+        assert_eq!(e.design().zones[0].points.len(), 2);
+        e.design().validate().unwrap();
+        // Replaying the design elsewhere gives the same zones.
+        let copy = e.design().clone();
+        let mut e2 = loaded();
+        e2.set_design(copy).unwrap();
+        assert_eq!(e2.zones.data, e.zones.data);
+        assert!(e
+            .begin_stroke(ZoneMode::Add, 0.1, Vec2::new(0.0, 0.0))
+            .is_err());
+    }
+
+    #[test]
+    fn nothing_renders_without_a_photo() {
+        let mut e = Engine::new();
+        assert!(e.render_preview().is_err());
+        assert!(e.render_full().is_err());
+        assert!(e.control_points_px().is_empty());
+        assert!(e
+            .set_calibration(
+                Vec2::new(1.0, 1.0),
+                Vec2::new(50.0, 1.0),
+                63.0,
+                Source::Visitor
+            )
+            .is_err());
+    }
+}

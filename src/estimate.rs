@@ -1,0 +1,190 @@
+//! A first calibration guessed from the photo, used until the visitor taps
+//! the pupils (or automatic detection finds them). It looks for the largest
+//! skin-coloured region and assumes typical face proportions; the element
+//! tells the visitor the scale is estimated.
+
+use crate::geom::Vec2;
+use crate::image::{resample, Image, Rect};
+use crate::scale::{Calibration, Source, DEFAULT_IPD_MM};
+
+/// Face width at eye level (temple to temple) in mm, for the guess.
+const FACE_WIDTH_MM: f32 = 145.0;
+
+/// Classic chroma test for skin in YCbCr; works across skin tones because
+/// it ignores brightness.
+fn is_skin(p: &[u8]) -> bool {
+    let (r, g, b) = (p[0] as f32, p[1] as f32, p[2] as f32);
+    let y = 0.299 * r + 0.587 * g + 0.114 * b;
+    let cb = 128.0 - 0.168_736 * r - 0.331_264 * g + 0.5 * b;
+    let cr = 128.0 + 0.5 * r - 0.418_688 * g - 0.081_312 * b;
+    y > 35.0 && (77.0..=127.0).contains(&cb) && (135.0..=175.0).contains(&cr)
+}
+
+/// Guess the pupils from the photo. Never fails: without a face-like region
+/// it falls back to a head-and-shoulders portrait layout.
+pub fn estimate(photo: &Image) -> Calibration {
+    let (w, h) = (photo.width as f32, photo.height as f32);
+    let fallback = || {
+        let ipd = 0.16 * w.min(h);
+        let c = Vec2::new(w * 0.5, h * 0.42);
+        guess(c, ipd, photo)
+    };
+    let side = 160u32;
+    let step = (photo.width.max(photo.height) as f32 / side as f32).max(1.0);
+    let sw = ((w / step).round() as u32).max(1);
+    let sh = ((h / step).round() as u32).max(1);
+    let Ok(mut small) = Image::new(sw, sh, [0; 4]) else {
+        return fallback();
+    };
+    resample(
+        photo,
+        Rect {
+            x: 0.0,
+            y: 0.0,
+            w,
+            h,
+        },
+        &mut small,
+    );
+    let skin: Vec<bool> = small.data.chunks_exact(4).map(is_skin).collect();
+
+    // Largest 4-connected skin component.
+    let n = skin.len();
+    let mut label = vec![0u32; n];
+    let (mut best, mut best_size, mut next) = (0u32, 0usize, 1u32);
+    let mut stack = Vec::new();
+    for s in 0..n {
+        if !skin[s] || label[s] != 0 {
+            continue;
+        }
+        label[s] = next;
+        stack.push(s);
+        let mut size = 0;
+        while let Some(i) = stack.pop() {
+            size += 1;
+            let (x, y) = (i as u32 % sw, i as u32 / sw);
+            let mut push = |j: usize| {
+                if skin[j] && label[j] == 0 {
+                    label[j] = next;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                push(i - 1);
+            }
+            if x + 1 < sw {
+                push(i + 1);
+            }
+            if y > 0 {
+                push(i - sw as usize);
+            }
+            if y + 1 < sh {
+                push(i + sw as usize);
+            }
+        }
+        if size > best_size {
+            best_size = size;
+            best = next;
+        }
+        next += 1;
+    }
+    if best_size < (n / 50).max(30) {
+        return fallback();
+    }
+    // Row widths of the blob; the face is widest around the eyes and ears in
+    // the upper part of the blob.
+    let rows: Vec<(u32, u32, u32)> = (0..sh)
+        .filter_map(|y| {
+            let xs: Vec<u32> = (0..sw)
+                .filter(|&x| label[(y * sw + x) as usize] == best)
+                .collect();
+            (!xs.is_empty()).then(|| (y, xs[0], *xs.last().unwrap_or(&xs[0])))
+        })
+        .collect();
+    let (top, bottom) = (rows[0].0, rows[rows.len() - 1].0);
+    let span = (bottom - top).max(1);
+    let upper: Vec<&(u32, u32, u32)> = rows
+        .iter()
+        .filter(|r| r.0 <= top + span * 55 / 100)
+        .collect();
+    let widest = upper
+        .iter()
+        .max_by_key(|r| r.2 - r.1)
+        .copied()
+        .unwrap_or(&rows[0]);
+    let face_w = (widest.2 - widest.1 + 1) as f32 * step;
+    let cx = (widest.1 + widest.2 + 1) as f32 * 0.5 * step;
+    let cy = (widest.0 as f32 + 0.5) * step;
+    let ipd = (face_w * DEFAULT_IPD_MM / FACE_WIDTH_MM).clamp(0.04 * w.min(h), 0.45 * w.min(h));
+    guess(Vec2::new(cx, cy), ipd, photo)
+}
+
+fn guess(centre: Vec2, ipd: f32, photo: &Image) -> Calibration {
+    let (w, h) = (photo.width as f32, photo.height as f32);
+    let ipd = ipd.max(8.0).min(w * 0.9);
+    let c = Vec2::new(
+        centre.x.clamp(ipd * 0.5, w - ipd * 0.5),
+        centre.y.clamp(0.0, h),
+    );
+    let l = Vec2::new(c.x - ipd * 0.5, c.y);
+    let r = Vec2::new(c.x + ipd * 0.5, c.y);
+    Calibration::new(
+        l,
+        r,
+        DEFAULT_IPD_MM,
+        Source::Estimated,
+        (photo.width, photo.height),
+    )
+    .unwrap_or(
+        // Only a photo a few pixels across gets here; use its full width.
+        Calibration {
+            left_pupil: Vec2::new(0.0, h * 0.5),
+            right_pupil: Vec2::new(w, h * 0.5),
+            ipd_mm: DEFAULT_IPD_MM,
+            source: Source::Estimated,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_synthetic_head() {
+        let mut im = Image::new(400, 500, [60, 100, 160, 255]).unwrap();
+        // Head 200 px wide centred at x=200, widest around y=220.
+        for y in 60..420u32 {
+            for x in 0..400u32 {
+                let (dx, dy) = ((x as f32 - 200.0) / 100.0, (y as f32 - 220.0) / 160.0);
+                if dx * dx + dy * dy < 1.0 {
+                    let i = ((y * 400 + x) * 4) as usize;
+                    im.data[i..i + 3].copy_from_slice(&[200, 150, 120]);
+                }
+            }
+        }
+        let c = estimate(&im);
+        assert_eq!(c.source, Source::Estimated);
+        let f = c.frame();
+        let mid = c.left_pupil.plus(c.right_pupil).scale(0.5);
+        assert!((mid.x - 200.0).abs() < 6.0, "{mid:?}");
+        assert!((mid.y - 220.0).abs() < 40.0, "{mid:?}");
+        let expect_ppm = 200.0 / FACE_WIDTH_MM;
+        assert!(
+            (f.px_per_mm / expect_ppm - 1.0).abs() < 0.1,
+            "{}",
+            f.px_per_mm
+        );
+    }
+
+    #[test]
+    fn falls_back_without_skin_and_on_tiny_images() {
+        let im = Image::new(300, 200, [20, 200, 40, 255]).unwrap();
+        let c = estimate(&im);
+        assert!((c.left_pupil.plus(c.right_pupil).scale(0.5).x - 150.0).abs() < 1.0);
+        for (w, h) in [(1, 1), (3, 2), (2, 900)] {
+            let c = estimate(&Image::new(w, h, [200, 150, 120, 255]).unwrap());
+            assert!(c.frame().px_per_mm.is_finite() && c.frame().px_per_mm > 0.0);
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! RGBA8 image buffers (straight alpha, sRGB) and resampling.
+
+/// Largest image the core accepts (pixels). The element downscales larger
+/// photos before handing them over.
+pub const MAX_PIXELS: u64 = 64_000_000;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    /// `width * height * 4` bytes, row-major RGBA.
+    pub data: Vec<u8>,
+}
+
+impl Image {
+    /// A new image filled with one colour.
+    pub fn new(width: u32, height: u32, rgba: [u8; 4]) -> Result<Image, String> {
+        check_size(width, height)?;
+        let n = width as usize * height as usize;
+        let mut data = Vec::new();
+        data.try_reserve_exact(n * 4)
+            .map_err(|_| format!("not enough memory for a {width}×{height} image"))?;
+        for _ in 0..n {
+            data.extend_from_slice(&rgba);
+        }
+        Ok(Image {
+            width,
+            height,
+            data,
+        })
+    }
+
+    pub fn from_rgba(width: u32, height: u32, data: Vec<u8>) -> Result<Image, String> {
+        check_size(width, height)?;
+        if data.len() != width as usize * height as usize * 4 {
+            return Err(format!(
+                "expected {} bytes for a {width}×{height} RGBA image, got {}",
+                width as usize * height as usize * 4,
+                data.len()
+            ));
+        }
+        Ok(Image {
+            width,
+            height,
+            data,
+        })
+    }
+
+    /// Resize in place to `width`×`height`, keeping the allocation when it is
+    /// large enough (used for per-frame buffers).
+    pub fn resize(&mut self, width: u32, height: u32) -> Result<(), String> {
+        check_size(width, height)?;
+        let n = width as usize * height as usize * 4;
+        if n > self.data.len() {
+            self.data
+                .try_reserve_exact(n - self.data.len())
+                .map_err(|_| format!("not enough memory for a {width}×{height} image"))?;
+        }
+        self.data.resize(n, 0);
+        self.width = width;
+        self.height = height;
+        Ok(())
+    }
+
+    pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
+        let i = (y as usize * self.width as usize + x as usize) * 4;
+        [
+            self.data[i],
+            self.data[i + 1],
+            self.data[i + 2],
+            self.data[i + 3],
+        ]
+    }
+}
+
+fn check_size(width: u32, height: u32) -> Result<(), String> {
+    if width == 0 || height == 0 {
+        return Err("the image is empty (0 pixels wide or high)".into());
+    }
+    if width as u64 * height as u64 > MAX_PIXELS {
+        return Err(format!(
+            "the image is {width}×{height}, over the {} megapixel limit",
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
+
+/// A rectangle of the source image in pixels (may be fractional and may
+/// extend past the edges, which are clamped).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+/// Filter taps for one output coordinate: first source index and weights
+/// (16.16 fixed point, summing to 65536).
+struct Taps {
+    start: Vec<u32>,
+    count: Vec<u32>,
+    weights: Vec<u32>,
+    offsets: Vec<u32>,
+}
+
+fn taps(src_len: u32, start: f32, len: f32, dst_len: u32) -> Taps {
+    let scale = len / dst_len as f32; // source pixels per output pixel
+    let support = scale.max(1.0);
+    let mut t = Taps {
+        start: vec![],
+        count: vec![],
+        weights: vec![],
+        offsets: vec![],
+    };
+    let last = src_len as i64 - 1;
+    for i in 0..dst_len {
+        let centre = start + (i as f32 + 0.5) * scale - 0.5;
+        let lo = (centre - support).floor() as i64 + 1;
+        let hi = (centre + support).ceil() as i64 - 1;
+        let mut ws: Vec<(u32, f32)> = Vec::new();
+        for s in lo.max(0).min(last)..=hi.min(last).max(0) {
+            let w = 1.0 - ((s as f32 - centre).abs() / support);
+            if w > 0.0 {
+                ws.push((s as u32, w));
+            }
+        }
+        if ws.is_empty() {
+            // Entirely outside the image: repeat the nearest edge pixel.
+            ws.push((centre.round().clamp(0.0, last as f32) as u32, 1.0));
+        }
+        let sum: f32 = ws.iter().map(|w| w.1).sum();
+        t.offsets.push(t.weights.len() as u32);
+        t.start.push(ws[0].0);
+        t.count.push(ws.len() as u32);
+        let mut acc = 0u32;
+        for (k, (_, w)) in ws.iter().enumerate() {
+            let q = if k + 1 == ws.len() {
+                65536 - acc
+            } else {
+                (w / sum * 65536.0) as u32
+            };
+            acc += q;
+            t.weights.push(q);
+        }
+    }
+    t
+}
+
+/// Resample `rect` of `src` into all of `dst` with a tent filter whose
+/// support widens when shrinking (area-averaging, no aliasing on skin
+/// texture) and is bilinear when enlarging. Alpha is set to 255.
+pub fn resample(src: &Image, rect: Rect, dst: &mut Image) {
+    let tx = taps(src.width, rect.x, rect.w, dst.width);
+    let ty = taps(src.height, rect.y, rect.h, dst.height);
+    let sw = src.width as usize;
+    let dw = dst.width as usize;
+    // Horizontal pass over only the source rows the vertical pass needs.
+    let row_lo = ty.start.iter().copied().min().unwrap_or(0) as usize;
+    let row_hi = ty
+        .start
+        .iter()
+        .zip(&ty.count)
+        .map(|(s, c)| (s + c) as usize)
+        .max()
+        .unwrap_or(0);
+    let rows = row_hi - row_lo;
+    let mut tmp = vec![0u32; rows * dw * 3];
+    for r in 0..rows {
+        let srow = &src.data[(row_lo + r) * sw * 4..(row_lo + r + 1) * sw * 4];
+        let trow = &mut tmp[r * dw * 3..(r + 1) * dw * 3];
+        for x in 0..dw {
+            let (s0, n, o) = (
+                tx.start[x] as usize,
+                tx.count[x] as usize,
+                tx.offsets[x] as usize,
+            );
+            let (mut a, mut b, mut c) = (0u32, 0u32, 0u32);
+            for k in 0..n {
+                let w = tx.weights[o + k];
+                let p = (s0 + k) * 4;
+                a += srow[p] as u32 * w;
+                b += srow[p + 1] as u32 * w;
+                c += srow[p + 2] as u32 * w;
+            }
+            // Keep 8 fractional bits for the vertical pass.
+            trow[x * 3] = a >> 8;
+            trow[x * 3 + 1] = b >> 8;
+            trow[x * 3 + 2] = c >> 8;
+        }
+    }
+    for y in 0..dst.height as usize {
+        let (s0, n, o) = (
+            ty.start[y] as usize - row_lo,
+            ty.count[y] as usize,
+            ty.offsets[y] as usize,
+        );
+        let drow = &mut dst.data[y * dw * 4..(y + 1) * dw * 4];
+        for x in 0..dw {
+            let (mut a, mut b, mut c) = (0u64, 0u64, 0u64);
+            for k in 0..n {
+                let w = ty.weights[o + k] as u64;
+                let t = ((s0 + k) * dw + x) * 3;
+                a += tmp[t] as u64 * w;
+                b += tmp[t + 1] as u64 * w;
+                c += tmp[t + 2] as u64 * w;
+            }
+            let round = 1u64 << 23;
+            drow[x * 4] = ((a + round) >> 24).min(255) as u8;
+            drow[x * 4 + 1] = ((b + round) >> 24).min(255) as u8;
+            drow[x * 4 + 2] = ((c + round) >> 24).min(255) as u8;
+            drow[x * 4 + 3] = 255;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_are_checked() {
+        assert!(Image::new(0, 10, [0; 4]).is_err());
+        assert!(Image::new(100_000, 100_000, [0; 4])
+            .unwrap_err()
+            .contains("megapixel"));
+        assert!(Image::from_rgba(2, 2, vec![0; 15]).is_err());
+        let mut im = Image::new(2, 2, [1, 2, 3, 4]).unwrap();
+        assert_eq!(im.pixel(1, 1), [1, 2, 3, 4]);
+        im.resize(3, 1).unwrap();
+        assert_eq!(im.data.len(), 12);
+    }
+
+    #[test]
+    fn identity_resample_is_exact() {
+        let mut src = Image::new(7, 5, [0; 4]).unwrap();
+        for (i, b) in src.data.iter_mut().enumerate() {
+            *b = if i % 4 == 3 {
+                255
+            } else {
+                (i * 37 % 251) as u8
+            };
+        }
+        let mut dst = Image::new(7, 5, [0; 4]).unwrap();
+        resample(
+            &src,
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 7.0,
+                h: 5.0,
+            },
+            &mut dst,
+        );
+        assert_eq!(src, dst);
+    }
+
+    #[test]
+    fn downscale_averages_and_keeps_flat_colour() {
+        let src = Image::new(64, 48, [200, 150, 100, 255]).unwrap();
+        let mut dst = Image::new(16, 12, [0; 4]).unwrap();
+        resample(
+            &src,
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 64.0,
+                h: 48.0,
+            },
+            &mut dst,
+        );
+        assert!(dst.data.chunks(4).all(|p| p == [200, 150, 100, 255]));
+        // A checkerboard averages to mid-grey instead of aliasing.
+        let mut cb = Image::new(64, 64, [0; 4]).unwrap();
+        for y in 0..64 {
+            for x in 0..64 {
+                let v = if (x + y) % 2 == 0 { 255 } else { 0 };
+                let i = (y * 64 + x) * 4;
+                cb.data[i..i + 4].copy_from_slice(&[v, v, v, 255]);
+            }
+        }
+        let mut small = Image::new(8, 8, [0; 4]).unwrap();
+        resample(
+            &cb,
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 64.0,
+                h: 64.0,
+            },
+            &mut small,
+        );
+        for p in small.data.chunks(4) {
+            assert!((p[0] as i32 - 128).abs() <= 12, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn out_of_bounds_rect_is_clamped() {
+        let src = Image::new(4, 4, [10, 20, 30, 255]).unwrap();
+        let mut dst = Image::new(8, 8, [0; 4]).unwrap();
+        resample(
+            &src,
+            Rect {
+                x: -10.0,
+                y: -10.0,
+                w: 30.0,
+                h: 30.0,
+            },
+            &mut dst,
+        );
+        assert!(dst.data.chunks(4).all(|p| p == [10, 20, 30, 255]));
+    }
+}

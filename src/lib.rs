@@ -1,0 +1,41 @@
+//! hairline-visualizer: draws scalp-micropigmentation (SMP) dots onto a photo.
+//!
+//! The core is plain Rust with no browser types, so every piece is tested
+//! natively with `cargo test`. Only [`wasm`] (compiled for `wasm32`) knows
+//! about wasm-bindgen; it translates calls from the `<hairline-visualizer>`
+//! element in `www/` into [`engine::Engine`] calls.
+//!
+//! Units: designs are in millimetres in a *face frame* whose origin is the
+//! glabella (between the brows), `x` towards the image's right along the
+//! line between the pupils and `y` up the forehead. [`scale::Calibration`]
+//! maps that frame to image pixels.
+//!
+//! - [`design`]: the versioned, validated design model (serde).
+//! - [`geom`]: small vector helpers.
+//! - [`scale`]: pupils → pixels per millimetre, head roll, glabella.
+//! - [`estimate`]: a first calibration guessed from the photo's skin region.
+//! - [`hairline`]: style presets, the curve through control points and the
+//!   signed-distance grid used for feathering.
+//! - [`scalp`]: where dots may go (skin grown from the forehead) and the
+//!   painted zones.
+//! - [`scatter`]: the stable blue-noise dot field (fixed positions and ranks).
+//! - [`pigment`]: shades and the healed / fresh looks.
+//! - [`image`]: RGBA8 buffers and resampling.
+//! - [`render`]: picks the visible dots and composites them into a view.
+//! - [`engine`]: the stateful session the binding layer drives.
+
+pub mod design;
+pub mod engine;
+pub mod estimate;
+pub mod geom;
+pub mod hairline;
+pub mod image;
+pub mod pigment;
+pub mod render;
+pub mod rng;
+pub mod scale;
+pub mod scalp;
+pub mod scatter;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

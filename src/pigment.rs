@@ -1,0 +1,125 @@
+//! Pigment shades and looks. Pigment is diluted carbon black: through the
+//! skin it reads grey-black with a faint cool cast. Lighter skin gets a more
+//! diluted (lighter) shade, darker skin near-black.
+
+use crate::design::Look;
+
+/// A pigment: the colour it multiplies the skin by at full strength, and the
+/// strength at a dot's centre.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pigment {
+    /// Multiply colour, 0..=255 per channel (sRGB).
+    pub rgb: [u8; 3],
+    /// Opacity at the dot's centre, 0..1.
+    pub strength: f32,
+}
+
+/// Fitzpatrick presets I–VI: name, multiply colour, centre strength.
+pub const PRESETS: [(&str, [u8; 3], f32); 6] = [
+    ("I", [96, 99, 106], 0.62),
+    ("II", [84, 87, 94], 0.68),
+    ("III", [70, 72, 79], 0.74),
+    ("IV", [56, 58, 64], 0.80),
+    ("V", [42, 43, 48], 0.86),
+    ("VI", [30, 31, 35], 0.90),
+];
+
+/// Parse `"I"`…`"VI"` or `"#rrggbb"` into a pigment.
+pub fn parse_shade(shade: &str) -> Result<Pigment, String> {
+    if let Some((_, rgb, strength)) = PRESETS.iter().find(|(n, _, _)| *n == shade) {
+        return Ok(Pigment {
+            rgb: *rgb,
+            strength: *strength,
+        });
+    }
+    if let Some(hex) = shade.strip_prefix('#') {
+        if hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+            let rgb = [c(0), c(2), c(4)];
+            // A custom colour is used as chosen; its strength follows how dark
+            // it is, so a near-white pick stays a faint tint.
+            let luma = (rgb[0] as f32 * 0.3 + rgb[1] as f32 * 0.59 + rgb[2] as f32 * 0.11) / 255.0;
+            return Ok(Pigment {
+                rgb,
+                strength: 0.95 - 0.35 * luma,
+            });
+        }
+    }
+    Err(format!(
+        "shade must be a Fitzpatrick type I, II, III, IV, V or VI, or a colour like #46484f; got \"{}\"",
+        shade.chars().take(40).collect::<String>()
+    ))
+}
+
+/// How a look changes the dots.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LookParams {
+    /// Dot diameter factor.
+    pub size: f32,
+    /// Strength factor.
+    pub strength: f32,
+    /// Edge softness as a fraction of the radius.
+    pub softness: f32,
+    /// Extra darkening of the pigment colour (1 = none).
+    pub darken: f32,
+    /// Pink halo around fresh dots: (radius factor, strength).
+    pub halo: Option<(f32, f32)>,
+}
+
+pub fn look_params(look: Look) -> LookParams {
+    match look {
+        Look::Healed => LookParams {
+            size: 0.92,
+            strength: 0.82,
+            softness: 0.55,
+            darken: 1.0,
+            halo: None,
+        },
+        Look::Fresh => LookParams {
+            size: 1.08,
+            strength: 1.0,
+            softness: 0.22,
+            darken: 0.8,
+            halo: Some((2.4, 0.10)),
+        },
+    }
+}
+
+/// Skin-tone tint of the fresh halo: a faint pink multiply colour.
+pub const HALO_RGB: [u8; 3] = [255, 222, 222];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_get_darker_with_type() {
+        let mut last = u32::MAX;
+        for (name, _, _) in PRESETS {
+            let p = parse_shade(name).unwrap();
+            let sum = p.rgb.iter().map(|&c| c as u32).sum::<u32>();
+            assert!(sum < last, "{name} should be darker than the previous type");
+            last = sum;
+            // Cool cast: blue is the largest channel.
+            assert!(p.rgb[2] > p.rgb[0]);
+        }
+    }
+
+    #[test]
+    fn custom_colours_parse_and_garbage_is_explained() {
+        assert_eq!(parse_shade("#102030").unwrap().rgb, [16, 32, 48]);
+        let e = parse_shade("<script>").unwrap_err();
+        assert!(e.contains("Fitzpatrick"));
+        assert!(parse_shade("#12345").is_err());
+        assert!(parse_shade("#gggggg").is_err());
+        assert!(parse_shade("vii").is_err());
+    }
+
+    #[test]
+    fn fresh_is_darker_crisper_and_larger_than_healed() {
+        let h = look_params(Look::Healed);
+        let f = look_params(Look::Fresh);
+        assert!(f.size > h.size && f.strength > h.strength && f.softness < h.softness);
+        assert!(f.halo.is_some() && h.halo.is_none());
+    }
+}

@@ -1,0 +1,486 @@
+//! Where dots may go: the scalp region grown from the forehead (so dots never
+//! land on the background, ears or brows), and the zones the visitor paints
+//! in or out with a brush.
+
+use crate::design::{Stroke, ZoneMode};
+use crate::geom::Vec2;
+use crate::image::Image;
+use crate::scale::Frame;
+use crate::scatter::{DOMAIN_X, DOMAIN_Y};
+
+/// Longest side of the working copy the mask is grown on.
+const MASK_MAX_SIDE: u32 = 640;
+
+/// A soft mask over the image at reduced resolution: 255 = scalp.
+#[derive(Clone, Debug)]
+pub struct ScalpMask {
+    pub width: u32,
+    pub height: u32,
+    /// Image pixels per mask pixel.
+    pub step: f32,
+    pub data: Vec<u8>,
+}
+
+/// sRGB 0..255 → CIE L*a*b* (D65), good enough for skin comparisons.
+pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
+    let lin = |c: u8| {
+        let c = c as f32 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let (r, g, b) = (lin(rgb[0]), lin(rgb[1]), lin(rgb[2]));
+    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+    let f = |t: f32| {
+        if t > 0.008856 {
+            t.cbrt()
+        } else {
+            7.787 * t + 16.0 / 116.0
+        }
+    };
+    let (fx, fy, fz) = (f(x), f(y), f(z));
+    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+}
+
+impl ScalpMask {
+    /// Grow the scalp region from the forehead of the calibrated face.
+    pub fn grow(photo: &Image, frame: &Frame) -> ScalpMask {
+        let step = (photo.width.max(photo.height) as f32 / MASK_MAX_SIDE as f32).max(1.0);
+        let mw = ((photo.width as f32 / step).round() as u32).max(1);
+        let mh = ((photo.height as f32 / step).round() as u32).max(1);
+        let mut small = Image::new(mw, mh, [0; 4]).expect("mask size is bounded");
+        crate::image::resample(
+            photo,
+            crate::image::Rect {
+                x: 0.0,
+                y: 0.0,
+                w: photo.width as f32,
+                h: photo.height as f32,
+            },
+            &mut small,
+        );
+        let n = (mw * mh) as usize;
+        let labs: Vec<[f32; 3]> = small
+            .data
+            .chunks_exact(4)
+            .map(|p| lab([p[0], p[1], p[2]]))
+            .collect();
+        let face_at = |i: usize| {
+            let (x, y) = ((i as u32 % mw) as f32 + 0.5, (i as u32 / mw) as f32 + 0.5);
+            frame.to_face(Vec2::new(x * step, y * step))
+        };
+
+        // Reference skin: the median colour of a forehead patch 18–40 mm
+        // above the glabella (below any hairline a design allows).
+        let mut seeds = Vec::new();
+        let mut sample: Vec<[f32; 3]> = Vec::new();
+        for (i, l) in labs.iter().enumerate() {
+            let f = face_at(i);
+            if f.x.abs() <= 16.0 && (18.0..=40.0).contains(&f.y) {
+                seeds.push(i);
+                sample.push(*l);
+            }
+        }
+        let mut data = vec![0u8; n];
+        if sample.is_empty() {
+            return ScalpMask {
+                width: mw,
+                height: mh,
+                step,
+                data,
+            };
+        }
+        let median = |k: usize| {
+            let mut v: Vec<f32> = sample.iter().map(|l| l[k]).collect();
+            v.sort_by(|a, b| a.total_cmp(b));
+            v[v.len() / 2]
+        };
+        let reference = [median(0), median(1), median(2)];
+        // Skin of every tone has a warm hue; anything else means the
+        // calibration points at something that is not a forehead.
+        if !(-3.0..=40.0).contains(&reference[1]) || !(-2.0..=48.0).contains(&reference[2]) {
+            return ScalpMask {
+                width: mw,
+                height: mh,
+                step,
+                data,
+            };
+        }
+        let similar = |l: &[f32; 3]| {
+            let dab = ((l[1] - reference[1]).powi(2) + (l[2] - reference[2]).powi(2)).sqrt();
+            let dl = l[0] - reference[0];
+            // Chroma must match; lightness may swing with shine and shadow.
+            dab < 13.0 && dl > -32.0 && dl < 30.0
+        };
+        // Region the scalp can be in: above the brows, within a head's width.
+        let allowed = |f: Vec2| f.y > -4.0 && f.x.abs() < 105.0 && f.y < 185.0;
+
+        let mut grown = vec![false; n];
+        let mut stack: Vec<usize> = seeds
+            .iter()
+            .copied()
+            .filter(|&i| similar(&labs[i]))
+            .collect();
+        for &i in &stack {
+            grown[i] = true;
+        }
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i as u32 % mw, i as u32 / mw);
+            let mut visit = |j: usize| {
+                if grown[j] {
+                    return;
+                }
+                let (a, b) = (&labs[i], &labs[j]);
+                let step_diff =
+                    ((a[0] - b[0]).powi(2) * 0.5 + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2))
+                        .sqrt();
+                if step_diff < 9.0 && similar(b) && allowed(face_at(j)) {
+                    grown[j] = true;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                visit(i - 1);
+            }
+            if x + 1 < mw {
+                visit(i + 1);
+            }
+            if y > 0 {
+                visit(i - mw as usize);
+            }
+            if y + 1 < mh {
+                visit(i + mw as usize);
+            }
+        }
+
+        // Fill enclosed holes (highlights, moles, pores): whatever the
+        // outside cannot reach through non-scalp pixels belongs to the scalp.
+        let mut outside = vec![false; n];
+        let mut stack: Vec<usize> = Vec::new();
+        for i in 0..n {
+            let (x, y) = (i as u32 % mw, i as u32 / mw);
+            let border = x == 0 || y == 0 || x + 1 == mw || y + 1 == mh;
+            if !grown[i] && (border || !allowed(face_at(i))) {
+                outside[i] = true;
+                stack.push(i);
+            }
+        }
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i as u32 % mw, i as u32 / mw);
+            let mut visit = |j: usize| {
+                if !outside[j] && !grown[j] {
+                    outside[j] = true;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                visit(i - 1);
+            }
+            if x + 1 < mw {
+                visit(i + 1);
+            }
+            if y > 0 {
+                visit(i - mw as usize);
+            }
+            if y + 1 < mh {
+                visit(i + mw as usize);
+            }
+        }
+        for i in 0..n {
+            data[i] = if outside[i] { 0 } else { 255 };
+        }
+
+        // Keep dots ~1.5 mm clear of the head's outline, then soften the edge.
+        let erode_px = ((1.5 * frame.px_per_mm / step).round() as usize).max(1);
+        erode(&mut data, mw as usize, mh as usize, erode_px);
+        box_blur(&mut data, mw as usize, mh as usize, erode_px.max(1));
+        ScalpMask {
+            width: mw,
+            height: mh,
+            step,
+            data,
+        }
+    }
+
+    /// Mask value in `[0, 1]` at image position `p` (bilinear).
+    pub fn sample(&self, p: Vec2) -> f32 {
+        let x = p.x / self.step - 0.5;
+        let y = p.y / self.step - 0.5;
+        if !(x > -1.0 && y > -1.0 && x < self.width as f32 && y < self.height as f32) {
+            return 0.0;
+        }
+        let (w, h) = (self.width as i32, self.height as i32);
+        let at = |i: i32, j: i32| -> f32 {
+            let (i, j) = (i.clamp(0, w - 1), j.clamp(0, h - 1));
+            self.data[(j * w + i) as usize] as f32 / 255.0
+        };
+        let (i, j) = (x.floor() as i32, y.floor() as i32);
+        let (fx, fy) = (x - i as f32, y - j as f32);
+        let a = at(i, j) + (at(i + 1, j) - at(i, j)) * fx;
+        let b = at(i, j + 1) + (at(i + 1, j + 1) - at(i, j + 1)) * fx;
+        a + (b - a) * fy
+    }
+}
+
+fn erode(data: &mut [u8], w: usize, h: usize, r: usize) {
+    // Separable min filter (square structuring element).
+    let mut tmp = data.to_vec();
+    for y in 0..h {
+        for x in 0..w {
+            let lo = x.saturating_sub(r);
+            let hi = (x + r).min(w - 1);
+            tmp[y * w + x] = data[y * w + lo..=y * w + hi]
+                .iter()
+                .copied()
+                .min()
+                .unwrap_or(0);
+        }
+    }
+    for x in 0..w {
+        for y in 0..h {
+            let lo = y.saturating_sub(r);
+            let hi = (y + r).min(h - 1);
+            data[y * w + x] = (lo..=hi).map(|k| tmp[k * w + x]).min().unwrap_or(0);
+        }
+    }
+}
+
+fn box_blur(data: &mut [u8], w: usize, h: usize, r: usize) {
+    let mut tmp = vec![0u8; data.len()];
+    for y in 0..h {
+        for x in 0..w {
+            let lo = x.saturating_sub(r);
+            let hi = (x + r).min(w - 1);
+            let s: u32 = data[y * w + lo..=y * w + hi]
+                .iter()
+                .map(|&v| v as u32)
+                .sum();
+            tmp[y * w + x] = (s / (hi - lo + 1) as u32) as u8;
+        }
+    }
+    for x in 0..w {
+        for y in 0..h {
+            let lo = y.saturating_sub(r);
+            let hi = (y + r).min(h - 1);
+            let s: u32 = (lo..=hi).map(|k| tmp[k * w + x] as u32).sum();
+            data[y * w + x] = (s / (hi - lo + 1) as u32) as u8;
+        }
+    }
+}
+
+/// Painted zones rasterised on a 0.5 mm grid over the field's domain.
+/// Each cell holds a value in `[-1, 1]`: towards +1 where strokes added
+/// dots, towards −1 where they erased them; later strokes win.
+#[derive(Clone, Debug)]
+pub struct ZoneGrid {
+    pub cols: usize,
+    pub rows: usize,
+    pub data: Vec<f32>,
+    /// Whether any stroke has been painted (lets the renderer skip lookups).
+    pub any: bool,
+}
+
+pub const ZONE_MM: f32 = 0.5;
+
+impl Default for ZoneGrid {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ZoneGrid {
+    pub fn new() -> ZoneGrid {
+        let cols = ((DOMAIN_X.1 - DOMAIN_X.0) / ZONE_MM) as usize + 1;
+        let rows = ((DOMAIN_Y.1 - DOMAIN_Y.0) / ZONE_MM) as usize + 1;
+        ZoneGrid {
+            cols,
+            rows,
+            data: vec![0.0; cols * rows],
+            any: false,
+        }
+    }
+
+    pub fn from_strokes(strokes: &[Stroke]) -> ZoneGrid {
+        let mut g = ZoneGrid::new();
+        for s in strokes {
+            g.paint_stroke(s, 0);
+        }
+        g
+    }
+
+    /// Paint the part of `s` from point index `from` on (so a stroke being
+    /// drawn is stamped incrementally).
+    pub fn paint_stroke(&mut self, s: &Stroke, from: usize) {
+        let pts = &s.points;
+        if pts.is_empty() {
+            return;
+        }
+        let spacing = (s.radius_mm * 0.25).max(ZONE_MM);
+        let start = from.min(pts.len() - 1);
+        if start == 0 {
+            self.stamp(Vec2::new(pts[0][0], pts[0][1]), s.radius_mm, s.mode);
+        }
+        for k in start.max(1)..pts.len() {
+            let a = Vec2::new(pts[k - 1][0], pts[k - 1][1]);
+            let b = Vec2::new(pts[k][0], pts[k][1]);
+            let steps = (b.minus(a).len() / spacing).ceil().max(1.0) as usize;
+            for t in 1..=steps.min(10_000) {
+                self.stamp(
+                    a.plus(b.minus(a).scale(t as f32 / steps as f32)),
+                    s.radius_mm,
+                    s.mode,
+                );
+            }
+        }
+    }
+
+    fn stamp(&mut self, c: Vec2, radius: f32, mode: ZoneMode) {
+        self.any = true;
+        let gx0 = ((c.x - radius - DOMAIN_X.0) / ZONE_MM).floor().max(0.0) as usize;
+        let gy0 = ((c.y - radius - DOMAIN_Y.0) / ZONE_MM).floor().max(0.0) as usize;
+        let gx1 =
+            (((c.x + radius - DOMAIN_X.0) / ZONE_MM).ceil() as isize).min(self.cols as isize - 1);
+        let gy1 =
+            (((c.y + radius - DOMAIN_Y.0) / ZONE_MM).ceil() as isize).min(self.rows as isize - 1);
+        if gx1 < 0 || gy1 < 0 {
+            return;
+        }
+        let soft = (radius * 0.35).max(ZONE_MM);
+        for j in gy0..=gy1 as usize {
+            for i in gx0..=gx1 as usize {
+                let p = Vec2::new(
+                    DOMAIN_X.0 + i as f32 * ZONE_MM,
+                    DOMAIN_Y.0 + j as f32 * ZONE_MM,
+                );
+                let d = p.minus(c).len();
+                if d >= radius {
+                    continue;
+                }
+                let cov = ((radius - d) / soft).min(1.0);
+                let v = &mut self.data[j * self.cols + i];
+                match mode {
+                    ZoneMode::Add => *v = v.max(*v + cov * (1.0 - *v)).min(1.0),
+                    ZoneMode::Erase => *v = v.min(*v - cov * (1.0 + *v)).max(-1.0),
+                }
+            }
+        }
+    }
+
+    /// Zone value at face position `p` (nearest cell).
+    pub fn sample(&self, p: Vec2) -> f32 {
+        let i = ((p.x - DOMAIN_X.0) / ZONE_MM).round();
+        let j = ((p.y - DOMAIN_Y.0) / ZONE_MM).round();
+        if i < 0.0 || j < 0.0 || i >= self.cols as f32 || j >= self.rows as f32 {
+            return 0.0;
+        }
+        self.data[j as usize * self.cols + i as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scale::{Calibration, Source};
+
+    /// A synthetic portrait: blue background, a skin-coloured head ellipse,
+    /// darker ears beyond it, brows.
+    pub fn synthetic_head(w: u32, h: u32) -> (Image, Frame) {
+        let mut im = Image::new(w, h, [70, 110, 170, 255]).unwrap();
+        let (cx, cy) = (w as f32 / 2.0, h as f32 * 0.45);
+        let (rx, ry) = (w as f32 * 0.28, h as f32 * 0.38);
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = ((x as f32 - cx) / rx, (y as f32 - cy) / ry);
+                if dx * dx + dy * dy < 1.0 {
+                    // Light falls from the top left: skin texture and shading.
+                    let shade = 1.0 - 0.15 * (x as f32 / w as f32) - 0.1 * (y as f32 / h as f32);
+                    let tex = ((x * 7 + y * 13) % 9) as f32 - 4.0;
+                    let i = ((y * w + x) * 4) as usize;
+                    im.data[i] = (214.0 * shade + tex) as u8;
+                    im.data[i + 1] = (170.0 * shade + tex) as u8;
+                    im.data[i + 2] = (140.0 * shade + tex) as u8;
+                }
+            }
+        }
+        let ipd = w as f32 * 0.16;
+        let eye_y = cy + ry * 0.15;
+        let cal = Calibration::new(
+            Vec2::new(cx - ipd / 2.0, eye_y),
+            Vec2::new(cx + ipd / 2.0, eye_y),
+            63.0,
+            Source::Visitor,
+            (w, h),
+        )
+        .unwrap();
+        (im, cal.frame())
+    }
+
+    #[test]
+    fn mask_covers_the_head_and_not_the_background() {
+        let (im, frame) = synthetic_head(400, 500);
+        let m = ScalpMask::grow(&im, &frame);
+        // Forehead and the top of the head are scalp.
+        let forehead = frame.to_image(Vec2::new(0.0, 60.0));
+        assert!(m.sample(forehead) > 0.99);
+        let top = frame.to_image(Vec2::new(0.0, 120.0));
+        assert!(m.sample(top) > 0.99, "{}", m.sample(top));
+        // Background corners are not.
+        assert_eq!(m.sample(Vec2::new(5.0, 5.0)), 0.0);
+        assert_eq!(m.sample(Vec2::new(395.0, 5.0)), 0.0);
+        // Below the brows is not grown into.
+        let cheek = frame.to_image(Vec2::new(40.0, -30.0));
+        assert_eq!(m.sample(cheek), 0.0);
+        // Outside the image is not scalp.
+        assert_eq!(m.sample(Vec2::new(-50.0, 100.0)), 0.0);
+    }
+
+    #[test]
+    fn mask_without_a_forehead_is_empty() {
+        let im = Image::new(300, 300, [10, 200, 10, 255]).unwrap();
+        let (_, frame) = synthetic_head(300, 300);
+        let m = ScalpMask::grow(&im, &frame);
+        assert!(m.data.iter().all(|&v| v == 0));
+    }
+
+    #[test]
+    fn zones_add_then_erase_in_order() {
+        let add = Stroke {
+            mode: ZoneMode::Add,
+            radius_mm: 10.0,
+            points: vec![[0.0, 150.0], [20.0, 150.0]],
+        };
+        let erase = Stroke {
+            mode: ZoneMode::Erase,
+            radius_mm: 5.0,
+            points: vec![[10.0, 150.0]],
+        };
+        let g = ZoneGrid::from_strokes(&[add.clone(), erase.clone()]);
+        assert!(g.sample(Vec2::new(0.0, 150.0)) > 0.9);
+        assert!(g.sample(Vec2::new(10.0, 150.0)) < -0.9);
+        assert_eq!(g.sample(Vec2::new(-50.0, 150.0)), 0.0);
+        let g2 = ZoneGrid::from_strokes(&[erase, add]);
+        assert!(
+            g2.sample(Vec2::new(10.0, 150.0)) > 0.9,
+            "the later stroke wins"
+        );
+        assert!(!ZoneGrid::new().any && g.any);
+        // Strokes far outside the domain are ignored without panicking.
+        let far = Stroke {
+            mode: ZoneMode::Add,
+            radius_mm: 60.0,
+            points: vec![[-399.0, -399.0], [399.0, 399.0]],
+        };
+        ZoneGrid::from_strokes(&[far]);
+    }
+
+    #[test]
+    fn lab_of_white_and_black() {
+        let w = lab([255, 255, 255]);
+        assert!((w[0] - 100.0).abs() < 0.5 && w[1].abs() < 1.0 && w[2].abs() < 1.0);
+        assert!(lab([0, 0, 0])[0].abs() < 0.5);
+    }
+}

@@ -1,0 +1,232 @@
+//! The binding layer: the only file that knows wasm-bindgen. It translates
+//! JS calls into [`Engine`] calls and errors into `JsError`s; pixel buffers
+//! stay in WASM memory and JS reads them through views (pointer + length).
+
+use crate::design::{Design, ZoneMode};
+use crate::engine::Engine;
+use crate::geom::Vec2;
+use crate::image::Rect;
+use crate::scale::Source;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = globalThis, js_name = __hairlineVisualizerPanic)]
+    fn report_panic(message: &str);
+}
+
+/// Install a panic hook once: a panic is reported to the element (which
+/// shows an error and rebuilds its state) instead of a silent dead widget.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        report_panic(&info.to_string());
+    }));
+}
+
+fn js<E: std::fmt::Display>(e: E) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
+    serde_wasm_bindgen::to_value(v).map_err(js)
+}
+
+/// One visualizer session (one per element).
+#[wasm_bindgen]
+pub struct Visualizer {
+    engine: Engine,
+}
+
+impl Default for Visualizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Visualizer {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Visualizer {
+        Visualizer {
+            engine: Engine::new(),
+        }
+    }
+
+    /// Reserve the next photo's pixel buffer in WASM memory and return its
+    /// address; JS copies the decoded RGBA there once, then calls
+    /// `commitPhoto`.
+    #[wasm_bindgen(js_name = stagePhoto)]
+    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<u32, JsError> {
+        let buf = self.engine.stage_photo(width, height).map_err(js)?;
+        Ok(buf.as_mut_ptr() as u32)
+    }
+
+    /// Make the staged pixels the photo; returns the estimated calibration.
+    #[wasm_bindgen(js_name = commitPhoto)]
+    pub fn commit_photo(&mut self) -> Result<JsValue, JsError> {
+        let c = self.engine.commit_photo().map_err(js)?;
+        to_js(&c)
+    }
+
+    #[wasm_bindgen(js_name = clearPhoto)]
+    pub fn clear_photo(&mut self) {
+        self.engine.clear_photo();
+    }
+
+    /// Validate and apply a design given as JSON text.
+    #[wasm_bindgen(js_name = setDesign)]
+    pub fn set_design(&mut self, json: &str) -> Result<(), JsError> {
+        let d = Design::from_json(json).map_err(js)?;
+        self.engine.set_design(d).map_err(js)
+    }
+
+    #[wasm_bindgen(js_name = designJson)]
+    pub fn design_json(&self) -> String {
+        self.engine.design().to_json()
+    }
+
+    /// A preset's design, keeping the current density, dots, shade, look,
+    /// seed and zones.
+    #[wasm_bindgen(js_name = withStyle)]
+    pub fn with_style(&self, style: &str) -> Result<String, JsError> {
+        let s = serde_json::from_value(serde_json::Value::String(style.into()))
+            .map_err(|_| js(format!("unknown hairline style \"{style}\"")))?;
+        Ok(self.engine.design().with_style(s).to_json())
+    }
+
+    #[wasm_bindgen(js_name = setCalibration)]
+    pub fn set_calibration(
+        &mut self,
+        lx: f32,
+        ly: f32,
+        rx: f32,
+        ry: f32,
+        ipd_mm: f32,
+        source: &str,
+    ) -> Result<JsValue, JsError> {
+        let source = match source {
+            "detected" => Source::Detected,
+            "estimated" => Source::Estimated,
+            _ => Source::Visitor,
+        };
+        let c = self
+            .engine
+            .set_calibration(Vec2::new(lx, ly), Vec2::new(rx, ry), ipd_mm, source)
+            .map_err(js)?;
+        to_js(&c)
+    }
+
+    pub fn calibration(&self) -> Result<JsValue, JsError> {
+        to_js(&self.engine.calibration())
+    }
+
+    /// Pixels per millimetre, head roll (radians) and glabella (image px).
+    pub fn frame(&self) -> Result<JsValue, JsError> {
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct F {
+            px_per_mm: f32,
+            roll: f32,
+            glabella: Vec2,
+        }
+        to_js(&self.engine.frame().map(|f| F {
+            px_per_mm: f.px_per_mm,
+            roll: f.roll,
+            glabella: f.glabella,
+        }))
+    }
+
+    #[wasm_bindgen(js_name = setView)]
+    pub fn set_view(
+        &mut self,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        width: u32,
+        height: u32,
+    ) -> Result<(), JsError> {
+        self.engine
+            .set_view(Rect { x, y, w, h }, width, height)
+            .map_err(js)
+    }
+
+    /// Render the preview; returns `{width, height, dots}`.
+    #[wasm_bindgen(js_name = renderPreview)]
+    pub fn render_preview(&mut self) -> Result<JsValue, JsError> {
+        let s = self.engine.render_preview().map_err(js)?;
+        to_js(&s)
+    }
+
+    #[wasm_bindgen(js_name = previewPtr)]
+    pub fn preview_ptr(&self) -> u32 {
+        self.engine.preview().data.as_ptr() as u32
+    }
+
+    #[wasm_bindgen(js_name = basePtr)]
+    pub fn base_ptr(&self) -> u32 {
+        self.engine.preview_base().data.as_ptr() as u32
+    }
+
+    /// Render at full resolution; returns `{width, height, dots}`.
+    #[wasm_bindgen(js_name = renderFull)]
+    pub fn render_full(&mut self) -> Result<JsValue, JsError> {
+        let s = self.engine.render_full().map_err(js)?;
+        to_js(&s)
+    }
+
+    #[wasm_bindgen(js_name = fullPtr)]
+    pub fn full_ptr(&self) -> Result<u32, JsError> {
+        let im = self
+            .engine
+            .full()
+            .ok_or_else(|| js("nothing has been rendered at full size"))?;
+        Ok(im.data.as_ptr() as u32)
+    }
+
+    #[wasm_bindgen(js_name = releaseFull)]
+    pub fn release_full(&mut self) {
+        self.engine.release_full();
+    }
+
+    /// Control points in image pixels: `[x0, y0, x1, y1, …]`.
+    #[wasm_bindgen(js_name = controlPoints)]
+    pub fn control_points(&self) -> Vec<f32> {
+        self.engine.control_points_px()
+    }
+
+    /// The hairline curve in image pixels: `[x0, y0, …]`.
+    #[wasm_bindgen(js_name = hairlinePath)]
+    pub fn hairline_path(&self) -> Vec<f32> {
+        self.engine.hairline_px()
+    }
+
+    #[wasm_bindgen(js_name = movePoint)]
+    pub fn move_point(&mut self, index: usize, x: f32, y: f32) -> Result<(), JsError> {
+        self.engine.move_point(index, Vec2::new(x, y)).map_err(js)
+    }
+
+    #[wasm_bindgen(js_name = beginStroke)]
+    pub fn begin_stroke(
+        &mut self,
+        erase: bool,
+        radius_mm: f32,
+        x: f32,
+        y: f32,
+    ) -> Result<(), JsError> {
+        let mode = if erase {
+            ZoneMode::Erase
+        } else {
+            ZoneMode::Add
+        };
+        self.engine
+            .begin_stroke(mode, radius_mm, Vec2::new(x, y))
+            .map_err(js)
+    }
+
+    #[wasm_bindgen(js_name = extendStroke)]
+    pub fn extend_stroke(&mut self, x: f32, y: f32) -> Result<(), JsError> {
+        self.engine.extend_stroke(Vec2::new(x, y)).map_err(js)
+    }
+}

@@ -4,12 +4,12 @@
 //! the hairline grid and the composite, never the dot field or the mask.
 
 use crate::design::{Design, DesignError, Stroke, ZoneMode, CONTROL_POINTS, MAX_STROKE_POINTS};
-use crate::estimate::estimate;
+use crate::estimate::{estimate, fit_head};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
 use crate::render::{composite, visible_dots, Scene, VisibleDot};
-use crate::scale::{Calibration, Frame, Source};
+use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
 use serde::Serialize;
@@ -38,6 +38,7 @@ pub struct Engine {
     photo: Option<Image>,
     staged: Option<Image>,
     calibration: Option<Calibration>,
+    head: Head,
     design: Design,
     field: Option<DotField>,
     line: Option<(hairline_key::Key, DistanceGrid)>,
@@ -145,15 +146,40 @@ impl Engine {
 
     fn apply_calibration(&mut self, c: Calibration) {
         self.calibration = Some(c);
-        self.mask = self.photo.as_ref().map(|p| ScalpMask::grow(p, &c.frame()));
+        self.head = self
+            .photo
+            .as_ref()
+            .map(|p| fit_head(p, &c.frame()))
+            .unwrap_or_default();
+        self.mask = self
+            .photo
+            .as_ref()
+            .map(|p| ScalpMask::grow(p, &self.frame_of(c)));
     }
 
     pub fn calibration(&self) -> Option<Calibration> {
         self.calibration
     }
 
+    /// The scalp region grown from the forehead, if a photo is loaded.
+    pub fn scalp_mask(&self) -> Option<&ScalpMask> {
+        self.mask.as_ref()
+    }
+
     pub fn frame(&self) -> Option<Frame> {
-        self.calibration.map(|c| c.frame())
+        self.calibration.map(|c| self.frame_of(c))
+    }
+
+    fn frame_of(&self, c: Calibration) -> Frame {
+        Frame {
+            head: self.head,
+            ..c.frame()
+        }
+    }
+
+    /// The head model fitted to the photo.
+    pub fn head(&self) -> Head {
+        self.head
     }
 
     // ---- design --------------------------------------------------------
@@ -341,7 +367,11 @@ impl Engine {
         self.update_dots()?;
         self.preview.resize(view.width, view.height)?;
         self.preview.data.copy_from_slice(&self.base.data);
-        composite(&mut self.preview, view.rect, &self.dots, &self.design);
+        let axes = self
+            .frame()
+            .map(|f| (f.ex, f.ey))
+            .ok_or("load a photo first")?;
+        composite(&mut self.preview, view.rect, axes, &self.dots, &self.design);
         Ok(RenderStats {
             width: view.width,
             height: view.height,
@@ -386,7 +416,11 @@ impl Engine {
             w: photo.width as f32,
             h: photo.height as f32,
         };
-        composite(&mut out, rect, &self.dots, &self.design);
+        let axes = self
+            .frame()
+            .map(|f| (f.ex, f.ey))
+            .ok_or("load a photo first")?;
+        composite(&mut out, rect, axes, &self.dots, &self.design);
         let stats = RenderStats {
             width: out.width,
             height: out.height,

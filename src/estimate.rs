@@ -5,7 +5,8 @@
 
 use crate::geom::Vec2;
 use crate::image::{resample, Image, Rect};
-use crate::scale::{Calibration, Source, DEFAULT_IPD_MM};
+use crate::scale::{Calibration, Frame, Head, Source, DEFAULT_IPD_MM};
+use crate::scalp::lab;
 
 /// Face width at eye level (temple to temple) in mm, for the guess.
 const FACE_WIDTH_MM: f32 = 145.0;
@@ -146,6 +147,85 @@ fn guess(centre: Vec2, ipd: f32, photo: &Image) -> Calibration {
     )
 }
 
+/// Fit the head model to the photo: walk up from the glabella (and out to
+/// the sides) until the background starts, and size the head to match, so
+/// the curve of the scalp follows this head and this camera angle. Where the
+/// outline cannot be found (head cut off by the frame, busy background) the
+/// average head is kept.
+pub fn fit_head(photo: &Image, frame: &Frame) -> Head {
+    let mut head = Head::default();
+    let (w, h) = (photo.width, photo.height);
+    // Background colour: the top corners of the photo.
+    let patch = (w.min(h) / 20).max(1);
+    let corner = |x0: u32| -> [f32; 3] {
+        let mut acc = [0f32; 3];
+        let mut n = 0.0;
+        for y in 0..patch {
+            for x in x0..(x0 + patch).min(w) {
+                let p = photo.pixel(x, y);
+                let l = lab([p[0], p[1], p[2]]);
+                for k in 0..3 {
+                    acc[k] += l[k];
+                }
+                n += 1.0;
+            }
+        }
+        acc.map(|v| v / n)
+    };
+    let bg = [corner(0), corner(w.saturating_sub(patch))];
+    let is_bg = |q: Vec2| -> Option<bool> {
+        if q.x < 0.0 || q.y < 0.0 || q.x >= w as f32 || q.y >= h as f32 {
+            return None;
+        }
+        let p = photo.pixel(q.x as u32, q.y as u32);
+        let l = lab([p[0], p[1], p[2]]);
+        Some(bg.iter().any(|b| {
+            ((l[0] - b[0]).powi(2) * 0.5 + (l[1] - b[1]).powi(2) + (l[2] - b[2]).powi(2)).sqrt()
+                < 10.0
+        }))
+    };
+    // Distance (projected mm) from `from` along `dir` to where 4 mm of
+    // background in a row begins.
+    let outline = |from: Vec2, dir: Vec2, lo: f32, hi: f32| -> Option<f32> {
+        let mut run = 0;
+        let mut t = lo;
+        while t < hi {
+            let q = frame.plane_to_image(from.plus(dir.scale(t)));
+            match is_bg(q)? {
+                true => {
+                    run += 1;
+                    if run == 8 {
+                        return Some(t - 3.5);
+                    }
+                }
+                false => run = 0,
+            }
+            t += 0.5;
+        }
+        None
+    };
+    // A forehead that looks like the backdrop means there is no outline to
+    // find (or the calibration is off the face).
+    if is_bg(frame.glabella).unwrap_or(true) {
+        return head;
+    }
+    // The top: the head model's vertex sits where the outline is, less the
+    // thickness of whatever hair is there (unknown: assume none).
+    if let Some(top) = outline(Vec2::new(0.0, 0.0), Vec2::new(0.0, 1.0), 45.0, 170.0) {
+        head.top_mm = top.clamp(60.0, 120.0);
+    }
+    let left = outline(Vec2::new(0.0, 25.0), Vec2::new(-1.0, 0.0), 45.0, 130.0);
+    let right = outline(Vec2::new(0.0, 25.0), Vec2::new(1.0, 0.0), 45.0, 130.0);
+    let half = match (left, right) {
+        (Some(a), Some(b)) => Some((a + b) * 0.5),
+        (a, b) => a.or(b),
+    };
+    if let Some(half) = half {
+        head.half_width_mm = half.clamp(55.0, 100.0);
+    }
+    head
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,6 +255,46 @@ mod tests {
             "{}",
             f.px_per_mm
         );
+    }
+
+    #[test]
+    fn head_fit_finds_the_outline() {
+        // A head 380 px wide and 520 px tall on a blue backdrop.
+        let mut im = Image::new(600, 600, [60, 100, 160, 255]).unwrap();
+        for y in 0..600u32 {
+            for x in 0..600u32 {
+                let (dx, dy) = ((x as f32 - 300.0) / 190.0, (y as f32 - 330.0) / 260.0);
+                if dx * dx + dy * dy < 1.0 {
+                    let i = ((y * 600 + x) * 4) as usize;
+                    im.data[i..i + 3].copy_from_slice(&[200, 150, 120]);
+                }
+            }
+        }
+        let cal = Calibration::new(
+            Vec2::new(220.0, 330.0),
+            Vec2::new(380.0, 330.0),
+            63.0,
+            Source::Visitor,
+            (600, 600),
+        )
+        .unwrap();
+        let frame = cal.frame();
+        let head = fit_head(&im, &frame);
+        let top_mm = (frame.glabella.y - 70.0) / frame.px_per_mm;
+        assert!(
+            (head.top_mm - top_mm).abs() < 2.0,
+            "{head:?} vs top {top_mm}"
+        );
+        let y = frame.glabella.y - 25.0 * frame.px_per_mm;
+        let half_px = 190.0 * (1.0 - ((y - 330.0) / 260.0).powi(2)).sqrt();
+        let half_mm = half_px / frame.px_per_mm;
+        assert!(
+            (head.half_width_mm - half_mm).abs() < 2.0,
+            "{head:?} vs {half_mm}"
+        );
+        // A photo that is all one colour has no outline: the average head.
+        let flat = Image::new(600, 600, [200, 150, 120, 255]).unwrap();
+        assert_eq!(fit_head(&flat, &frame), Head::default());
     }
 
     #[test]

@@ -25,6 +25,12 @@ pub fn mirror_index(i: usize) -> usize {
     CONTROL_POINTS - 1 - i
 }
 
+/// Surface distance of the frontotemporal corners from the midline: on an
+/// average head they show at about the mid-pupil lines.
+pub const CORNER_X: f32 = 44.0;
+/// Surface distance of the temporal points from the midline.
+pub const TEMPORAL_X: f32 = 74.0;
+
 /// Control points of the preset before the visitor's adjustments (face mm).
 pub fn preset_points(style: Style, height: f32, recession: f32) -> [Vec2; CONTROL_POINTS] {
     let corner_y = height + recession;
@@ -35,13 +41,13 @@ pub fn preset_points(style: Style, height: f32, recession: f32) -> [Vec2; CONTRO
         _ => (17.0, height + 1.5),
     };
     [
-        Vec2::new(-58.0, temporal_y),
-        Vec2::new(-40.0, corner_y),
+        Vec2::new(-TEMPORAL_X, temporal_y),
+        Vec2::new(-CORNER_X, corner_y),
         Vec2::new(-front_x, front_y),
         Vec2::new(0.0, height),
         Vec2::new(front_x, front_y),
-        Vec2::new(40.0, corner_y),
-        Vec2::new(58.0, temporal_y),
+        Vec2::new(CORNER_X, corner_y),
+        Vec2::new(TEMPORAL_X, temporal_y),
     ]
 }
 
@@ -334,6 +340,8 @@ mod tests {
             }
             // Corners turn near the mid-pupil lines and sit higher than the peak.
             assert!(p[5].x > 31.5 && p[5].x < 50.0 && p[5].y > d.height_mm);
+            let shown = crate::scale::Head::default().project(p[5]).unwrap();
+            assert!((shown.x - 31.5).abs() < 6.0, "corner shows at {shown:?}");
             // Temporal points about 5 cm below the corners.
             assert!((p[5].y - p[6].y - 48.0).abs() < 1e-4);
         }
@@ -359,8 +367,8 @@ mod tests {
         assert!((g.sample(Vec2::new(0.0, 60.0)) + 20.0).abs() < 0.6);
         // The temple recession beside the corner is forehead, the temple
         // beyond the temporal curve is scalp.
-        assert!(g.sample(Vec2::new(45.0, 60.0)) < 0.0);
-        assert!(g.sample(Vec2::new(75.0, 60.0)) > 0.0);
+        assert!(g.sample(Vec2::new(52.0, 60.0)) < 0.0);
+        assert!(g.sample(Vec2::new(90.0, 60.0)) > 0.0);
         // The brows and the eyes are never behind the line.
         assert!(g.sample(Vec2::new(0.0, 0.0)) < 0.0);
         assert!(g.sample(Vec2::new(-30.0, -14.0)) < 0.0);

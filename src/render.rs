@@ -16,8 +16,11 @@ use crate::scatter::DotField;
 pub struct VisibleDot {
     pub x: f32,
     pub y: f32,
-    /// Radius in image pixels.
+    /// Radius in image pixels before foreshortening.
     pub r: f32,
+    /// Foreshortening across and up the face (1 = facing the camera).
+    pub sx: f32,
+    pub sy: f32,
     /// Opacity at the centre, 0..1.
     pub strength: f32,
 }
@@ -55,7 +58,9 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         let p = Vec2::new(dot.x, dot.y);
         let line = feather.factor(scene.line.sample(p), p, d.seed);
         let mut m = line;
-        let q = scene.frame.to_image(p);
+        let Some(q) = scene.frame.try_to_image(p) else {
+            continue; // On the far side of the head.
+        };
         if m > 0.0 {
             if let Some(mask) = scene.mask {
                 m *= mask.sample(q);
@@ -74,10 +79,13 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         }
         // Hairline dots are made with a single needle: a little smaller.
         let size = dot.size * (0.88 + 0.12 * smoothstep(0.0, 1.0, line));
+        let (sx, sy) = scene.frame.head.foreshortening(p);
         out.push(VisibleDot {
             x: q.x,
             y: q.y,
             r: r_mm * size * ppm,
+            sx,
+            sy,
             strength: (base_strength * dot.dark).min(1.0),
         });
     }
@@ -94,7 +102,15 @@ fn ink(rgb: [u8; 3], darken: f32) -> [u32; 3] {
 
 /// Composite `dots` (image px) into `out`, which already holds the photo's
 /// pixels for `view` (the image rectangle `out` shows).
-pub fn composite(out: &mut Image, view: Rect, dots: &[VisibleDot], design: &Design) {
+/// `axes` are the face's x and y directions in the image (unit vectors),
+/// along which dots are foreshortened.
+pub fn composite(
+    out: &mut Image,
+    view: Rect,
+    axes: (Vec2, Vec2),
+    dots: &[VisibleDot],
+    design: &Design,
+) {
     let look = look_params(design.look);
     let pigment = parse_shade(&design.shade).unwrap_or(Pigment {
         rgb: [70, 72, 79],
@@ -109,26 +125,36 @@ pub fn composite(out: &mut Image, view: Rect, dots: &[VisibleDot], design: &Desi
                 strength,
                 ..*d
             };
-            draw_dot(out, view, k, &dot, halo, 1.0);
+            draw_dot(out, view, k, axes, &dot, halo, 1.0);
         }
     }
     let pig = ink(pigment.rgb, look.darken);
     for d in dots {
-        draw_dot(out, view, k, d, pig, look.softness);
+        draw_dot(out, view, k, axes, d, pig, look.softness);
     }
 }
 
-/// One anti-aliased, soft-edged dot multiplied into `out`.
-fn draw_dot(out: &mut Image, view: Rect, k: f32, d: &VisibleDot, ink: [u32; 3], softness: f32) {
+/// One anti-aliased, soft-edged (elliptical when foreshortened) dot
+/// multiplied into `out`.
+fn draw_dot(
+    out: &mut Image,
+    view: Rect,
+    k: f32,
+    axes: (Vec2, Vec2),
+    d: &VisibleDot,
+    ink: [u32; 3],
+    softness: f32,
+) {
     let cx = (d.x - view.x) * k;
     let cy = (d.y - view.y) * k;
-    let r = d.r * k;
+    let (rx, ry) = (d.r * k * d.sx, d.r * k * d.sy);
     // Dots smaller than a pixel keep their total darkness instead of
     // vanishing or flickering: widen them and lower their strength.
-    let re = r.max(0.7);
-    let gain = (r / re) * (r / re);
-    let edge = (softness * re).max(0.9);
-    let reach = re + edge * 0.5 + 0.5;
+    let (ex, ey) = (rx.max(0.7), ry.max(0.7));
+    let gain = (rx * ry) / (ex * ey);
+    let rmin = ex.min(ey);
+    let edge = (softness * rmin).max(0.9);
+    let reach = ex.max(ey) + edge * 0.5 + 0.5;
     let (w, h) = (out.width as i32, out.height as i32);
     let x0 = ((cx - reach).floor() as i32).max(0);
     let x1 = ((cx + reach).ceil() as i32).min(w - 1);
@@ -138,6 +164,9 @@ fn draw_dot(out: &mut Image, view: Rect, k: f32, d: &VisibleDot, ink: [u32; 3], 
         return;
     }
     let peak = d.strength * gain * 256.0;
+    // Distances in units of the short radius: the edge ramp is `edge` pixels
+    // wide across the short axis.
+    let (ax, ay) = (axes.0.scale(rmin / ex), axes.1.scale(rmin / ey));
     let inv_edge = 1.0 / edge;
     let stride = out.width as usize * 4;
     for y in y0..=y1 {
@@ -145,8 +174,10 @@ fn draw_dot(out: &mut Image, view: Rect, k: f32, d: &VisibleDot, ink: [u32; 3], 
         let row = &mut out.data[y as usize * stride..(y as usize + 1) * stride];
         for x in x0..=x1 {
             let dx = x as f32 + 0.5 - cx;
-            let dist = (dx * dx + dy * dy).sqrt();
-            let t = ((re - dist) * inv_edge + 0.5).clamp(0.0, 1.0);
+            let u = dx * ax.x + dy * ax.y;
+            let v = dx * ay.x + dy * ay.y;
+            let dist = (u * u + v * v).sqrt();
+            let t = ((rmin - dist) * inv_edge + 0.5).clamp(0.0, 1.0);
             if t <= 0.0 {
                 continue;
             }
@@ -166,6 +197,8 @@ mod tests {
     use super::*;
     use crate::hairline::{control_points, curve};
     use crate::scale::{Calibration, Source};
+
+    const AXES: (Vec2, Vec2) = (Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0));
 
     fn frame() -> Frame {
         Calibration::new(
@@ -201,7 +234,7 @@ mod tests {
         let field = DotField::generate(1);
         let design = Design::default();
         let dots = dots_for(&design, &field);
-        assert!(dots.len() > 10_000, "{}", dots.len());
+        assert!(dots.len() > 4_000, "{}", dots.len());
         let f = frame();
         for d in &dots {
             let p = f.to_face(Vec2::new(d.x, d.y));
@@ -239,14 +272,14 @@ mod tests {
         d.zones.push(crate::design::Stroke {
             mode: crate::design::ZoneMode::Erase,
             radius_mm: 15.0,
-            points: vec![[0.0, 120.0]],
+            points: vec![[0.0, 100.0]],
         });
         let erased = dots_for(&d, &field);
         assert!(erased.len() < base);
         let f = frame();
         assert!(erased.iter().all(|v| f
             .to_face(Vec2::new(v.x, v.y))
-            .minus(Vec2::new(0.0, 120.0))
+            .minus(Vec2::new(0.0, 100.0))
             .len()
             > 9.5));
         d.zones.push(crate::design::Stroke {
@@ -275,9 +308,11 @@ mod tests {
             x: 50.0,
             y: 50.0,
             r: 4.0,
+            sx: 1.0,
+            sy: 1.0,
             strength: 0.8,
         }];
-        composite(&mut out, view, &dots, &Design::default());
+        composite(&mut out, view, AXES, &dots, &Design::default());
         let centre = out.pixel(50, 50);
         assert!(centre[0] < 110 && centre[0] > 30, "{centre:?}");
         assert_eq!(out.pixel(10, 10), [200, 160, 140, 255]);
@@ -303,10 +338,13 @@ mod tests {
             composite(
                 &mut out,
                 view,
+                AXES,
                 &[VisibleDot {
                     x: 10.3,
                     y: 9.8,
                     r,
+                    sx: 1.0,
+                    sy: 1.0,
                     strength: 0.5,
                 }],
                 &Design::default(),

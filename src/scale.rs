@@ -33,6 +33,119 @@ pub struct Calibration {
     pub source: Source,
 }
 
+/// A simple head model for a frontal photo. Designs are in millimetres *on
+/// the head* (what the artist measures with a tape); the photo sees them
+/// projected onto its plane.
+///
+/// Up the midline the forehead is flat for `flat_mm` above the glabella, then
+/// the scalp curves back: a surface arc of `arc_mm` reaches the vertex,
+/// which the photo shows `top_mm` above the glabella. Across, an arc of
+/// `side_arc_mm` reaches the side of the head, which the photo shows
+/// `half_width_mm` from the midline; the head narrows towards the top. Both
+/// follow a sine, so dots and spacing foreshorten with height and towards
+/// the temples. `top_mm` and `half_width_mm` are fitted to the photo's head
+/// outline; the arcs are average adult anatomy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Head {
+    pub flat_mm: f32,
+    pub top_mm: f32,
+    pub arc_mm: f32,
+    pub half_width_mm: f32,
+    pub side_arc_mm: f32,
+}
+
+impl Default for Head {
+    fn default() -> Self {
+        Head {
+            flat_mm: 10.0,
+            top_mm: 88.0,
+            arc_mm: 130.0,
+            half_width_mm: 75.0,
+            side_arc_mm: 140.0,
+        }
+    }
+}
+
+/// Largest angle (radians) at which a point still faces the camera.
+const HORIZON: f32 = 1.45;
+
+impl Head {
+    /// Angle up the head at surface height `y` (0 on the flat forehead).
+    fn pitch(&self, y: f32) -> f32 {
+        ((y - self.flat_mm) / self.arc_mm * std::f32::consts::FRAC_PI_2).max(0.0)
+    }
+
+    /// How much narrower the head is at angle `phi` than at the brows.
+    fn narrowing(phi: f32) -> f32 {
+        (phi * 0.75).cos().max(0.3)
+    }
+
+    /// Angle across the head at surface position `x`, height angle `phi`.
+    fn yaw(&self, x: f32, phi: f32) -> f32 {
+        x / (self.side_arc_mm * Self::narrowing(phi)) * std::f32::consts::FRAC_PI_2
+    }
+
+    /// Surface mm → projected mm in the photo's plane, or `None` when the
+    /// point is on the far side of the head.
+    pub fn project(&self, p: Vec2) -> Option<Vec2> {
+        let phi = self.pitch(p.y);
+        if phi > HORIZON || self.yaw(p.x, phi).abs() > HORIZON {
+            return None;
+        }
+        Some(self.project_clamped(p))
+    }
+
+    /// Like [`Head::project`], but points on the far side land on the
+    /// outline.
+    pub fn project_clamped(&self, p: Vec2) -> Vec2 {
+        let phi = self.pitch(p.y).min(HORIZON);
+        let theta = self.yaw(p.x, phi).clamp(-HORIZON, HORIZON);
+        let y = if p.y <= self.flat_mm {
+            p.y
+        } else {
+            self.flat_mm + (self.top_mm - self.flat_mm) * phi.sin()
+        };
+        Vec2::new(self.half_width_mm * Self::narrowing(phi) * theta.sin(), y)
+    }
+
+    /// Projected mm → surface mm (points beyond the outline map to it).
+    pub fn unproject(&self, q: Vec2) -> Vec2 {
+        let lim = HORIZON.sin();
+        let (y, phi) = if q.y <= self.flat_mm {
+            (q.y, 0.0)
+        } else {
+            let phi = ((q.y - self.flat_mm) / (self.top_mm - self.flat_mm))
+                .min(lim)
+                .asin();
+            (
+                self.flat_mm + phi / std::f32::consts::FRAC_PI_2 * self.arc_mm,
+                phi,
+            )
+        };
+        let n = Self::narrowing(phi);
+        let theta = (q.x / (self.half_width_mm * n)).clamp(-lim, lim).asin();
+        Vec2::new(
+            theta / std::f32::consts::FRAC_PI_2 * self.side_arc_mm * n,
+            y,
+        )
+    }
+
+    /// How much a small length along the surface shrinks in the photo,
+    /// across (x) and up (y), at surface point `p`.
+    pub fn foreshortening(&self, p: Vec2) -> (f32, f32) {
+        use std::f32::consts::FRAC_PI_2;
+        let phi = self.pitch(p.y);
+        let theta = self.yaw(p.x, phi);
+        let sx = self.half_width_mm / self.side_arc_mm * FRAC_PI_2 * theta.cos();
+        let sy = if p.y <= self.flat_mm {
+            1.0
+        } else {
+            (self.top_mm - self.flat_mm) / self.arc_mm * FRAC_PI_2 * phi.cos()
+        };
+        (sx.clamp(0.1, 1.0), sy.clamp(0.1, 1.0))
+    }
+}
+
 /// The derived frame: all the numbers the renderer needs.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Frame {
@@ -46,6 +159,7 @@ pub struct Frame {
     pub ex: Vec2,
     /// Unit vector of face +y (up the forehead) in image pixels.
     pub ey: Vec2,
+    pub head: Head,
 }
 
 impl Calibration {
@@ -113,25 +227,43 @@ impl Calibration {
             glabella,
             ex,
             ey,
+            head: Head::default(),
         }
     }
 }
 
 impl Frame {
-    /// Face millimetres → image pixels.
-    pub fn to_image(&self, p: Vec2) -> Vec2 {
+    /// Projected millimetres (in the photo's plane) → image pixels.
+    pub fn plane_to_image(&self, p: Vec2) -> Vec2 {
         self.glabella
             .plus(self.ex.scale(p.x * self.px_per_mm))
             .plus(self.ey.scale(p.y * self.px_per_mm))
     }
 
-    /// Image pixels → face millimetres.
-    pub fn to_face(&self, q: Vec2) -> Vec2 {
+    /// Image pixels → projected millimetres.
+    pub fn image_to_plane(&self, q: Vec2) -> Vec2 {
         let r = q.minus(self.glabella);
         Vec2::new(
             r.dot(self.ex) / self.px_per_mm,
             r.dot(self.ey) / self.px_per_mm,
         )
+    }
+
+    /// Face (surface) millimetres → image pixels; `None` on the far side of
+    /// the head.
+    pub fn try_to_image(&self, p: Vec2) -> Option<Vec2> {
+        self.head.project(p).map(|q| self.plane_to_image(q))
+    }
+
+    /// Face (surface) millimetres → image pixels; points on the far side
+    /// land on the head's outline.
+    pub fn to_image(&self, p: Vec2) -> Vec2 {
+        self.plane_to_image(self.head.project_clamped(p))
+    }
+
+    /// Image pixels → face (surface) millimetres.
+    pub fn to_face(&self, q: Vec2) -> Vec2 {
+        self.head.unproject(self.image_to_plane(q))
     }
 }
 
@@ -158,9 +290,13 @@ mod tests {
         assert!(f.roll.abs() < 1e-6);
         assert!((f.glabella.x - 463.0).abs() < 1e-3);
         assert!((f.glabella.y - (500.0 - 28.0)).abs() < 1e-3);
-        // 80 mm above the glabella is 160 px higher in the image.
+        // 8 mm above the glabella (flat forehead) is 16 px higher.
+        let p = f.to_image(Vec2::new(0.0, 8.0));
+        assert!((p.y - (472.0 - 16.0)).abs() < 1e-3);
+        // Higher up the head curves away: 80 mm on the head shows shorter.
         let p = f.to_image(Vec2::new(0.0, 80.0));
-        assert!((p.y - (472.0 - 160.0)).abs() < 1e-3);
+        let shown = (472.0 - p.y) / 2.0;
+        assert!(shown > 55.0 && shown < 72.0, "{shown}");
     }
 
     #[test]
@@ -174,6 +310,35 @@ mod tests {
         }
         // Up the face is perpendicular to the pupil line.
         assert!(f.ex.dot(f.ey).abs() < 1e-6);
+    }
+
+    #[test]
+    fn head_model_round_trips_and_foreshortens() {
+        let h = Head::default();
+        for p in [
+            Vec2::new(0.0, 5.0),
+            Vec2::new(30.0, 60.0),
+            Vec2::new(-50.0, 110.0),
+            Vec2::new(70.0, 20.0),
+        ] {
+            let q = h.unproject(h.project(p).unwrap());
+            assert!(q.minus(p).len() < 1e-2, "{p:?} -> {q:?}");
+        }
+        // Behind the vertex and behind the ears: not visible.
+        assert!(h.project(Vec2::new(0.0, 200.0)).is_none());
+        assert!(h.project(Vec2::new(130.0, 20.0)).is_none());
+        // Spacing shrinks with height and towards the sides.
+        let (sx0, sy0) = h.foreshortening(Vec2::new(0.0, 5.0));
+        let (sx1, sy1) = h.foreshortening(Vec2::new(60.0, 100.0));
+        assert!(sx0 > 0.8 && sy0 == 1.0, "{sx0} {sy0}");
+        assert!(sx1 < 0.7 && sy1 < 0.6, "{sx1} {sy1}");
+        // Monotone up the midline.
+        let mut last = -1.0;
+        for s in 0..115 {
+            let y = h.project(Vec2::new(0.0, s as f32)).unwrap().y;
+            assert!(y > last);
+            last = y;
+        }
     }
 
     #[test]

@@ -382,7 +382,7 @@ impl ZoneGrid {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::scale::{Calibration, Source};
 
@@ -451,20 +451,20 @@ mod tests {
         let add = Stroke {
             mode: ZoneMode::Add,
             radius_mm: 10.0,
-            points: vec![[0.0, 150.0], [20.0, 150.0]],
+            points: vec![[0.0, 100.0], [20.0, 100.0]],
         };
         let erase = Stroke {
             mode: ZoneMode::Erase,
             radius_mm: 5.0,
-            points: vec![[10.0, 150.0]],
+            points: vec![[10.0, 100.0]],
         };
         let g = ZoneGrid::from_strokes(&[add.clone(), erase.clone()]);
-        assert!(g.sample(Vec2::new(0.0, 150.0)) > 0.9);
-        assert!(g.sample(Vec2::new(10.0, 150.0)) < -0.9);
-        assert_eq!(g.sample(Vec2::new(-50.0, 150.0)), 0.0);
+        assert!(g.sample(Vec2::new(0.0, 100.0)) > 0.9);
+        assert!(g.sample(Vec2::new(10.0, 100.0)) < -0.9);
+        assert_eq!(g.sample(Vec2::new(-50.0, 100.0)), 0.0);
         let g2 = ZoneGrid::from_strokes(&[erase, add]);
         assert!(
-            g2.sample(Vec2::new(10.0, 150.0)) > 0.9,
+            g2.sample(Vec2::new(10.0, 100.0)) > 0.9,
             "the later stroke wins"
         );
         assert!(!ZoneGrid::new().any && g.any);

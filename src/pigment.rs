@@ -69,9 +69,9 @@ pub struct LookParams {
 pub fn look_params(look: Look) -> LookParams {
     match look {
         Look::Healed => LookParams {
-            size: 0.92,
-            strength: 0.82,
-            softness: 0.55,
+            size: 0.95,
+            strength: 0.9,
+            softness: 0.6,
             darken: 1.0,
             halo: None,
         },

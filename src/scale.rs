@@ -59,7 +59,7 @@ impl Default for Head {
         Head {
             flat_mm: 10.0,
             top_mm: 88.0,
-            arc_mm: 130.0,
+            arc_mm: 145.0,
             half_width_mm: 75.0,
             side_arc_mm: 140.0,
         }

@@ -1,0 +1,1236 @@
+// <hairline-visualizer>: scalp-micropigmentation preview on the visitor's own
+// photo. The Rust core (./pkg, WebAssembly) does all the image work; this
+// module is the element: UI, input, events, and the public JS API.
+//
+// Public API (stable, documented in README.md):
+//   methods   await el.loadImage(source)   File | Blob | URL string | ImageBitmap | HTMLImageElement
+//             el.getDesign() -> object     el.setDesign(object)
+//             el.setCalibration({leftPupil: {x, y}, rightPupil: {x, y}, ipdMm?})
+//             await el.toBlob({type, quality}) -> Blob at the photo's full resolution
+//   events    ready, image-load {width, height}, design-change (design),
+//             render {width, height, dots, ms}, error {code, message}
+//   attributes src, lang, clinic-name, max-megapixels
+
+import { strings } from './i18n.js';
+
+const MODULE_URL = import.meta.url;
+const MIN_SIDE = 200;
+const DEFAULT_MAX_MEGAPIXELS = 16;
+const MAX_ZOOM = 12;
+const STYLES = ['natural', 'soft', 'defined', 'mature', 'widows-peak'];
+const SHADES = ['I', 'II', 'III', 'IV', 'V', 'VI'];
+const HISTORY_LIMIT = 100;
+
+// ---------------------------------------------------------------- wasm
+
+let wasmPromise = null;
+const liveElements = new Set();
+
+/** Load and instantiate the WebAssembly core once per page. */
+function loadWasm() {
+  if (!wasmPromise) {
+    // A panic inside Rust reports here before the call throws.
+    globalThis.__hairlineVisualizerPanic = (message) => {
+      for (const el of liveElements) el._onPanic(message);
+    };
+    wasmPromise = (async () => {
+      const glue = await import(new URL('./pkg/hairline_visualizer.js', MODULE_URL).href);
+      const exports = await glue.default({
+        module_or_path: new URL('./pkg/hairline_visualizer_bg.wasm', MODULE_URL),
+      });
+      return { glue, exports };
+    })();
+    wasmPromise.catch(() => { wasmPromise = null; });
+  }
+  return wasmPromise;
+}
+
+/** An Error whose message a visitor can read, with a machine code. */
+class VisualizerError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'VisualizerError';
+    this.code = code;
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+function el(tag, attrs = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v == null) continue;
+    if (k === 'text') node.textContent = v;
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function svg(tag, attrs = {}) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+
+const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+const isFiniteNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+
+function downloadBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function looksLikeHeic(blob) {
+  const name = (blob.name || '').toLowerCase();
+  return /image\/hei[cf]/.test(blob.type) || name.endsWith('.heic') || name.endsWith('.heif');
+}
+
+// ---------------------------------------------------------------- element
+
+export class HairlineVisualizer extends HTMLElement {
+  static get observedAttributes() {
+    return ['src', 'lang', 'clinic-name', 'max-megapixels'];
+  }
+
+  constructor() {
+    super();
+    this._root = this.attachShadow({ mode: 'open' });
+    this._t = strings(this.getAttribute('lang'));
+    this._vis = null;
+    this._wasm = null;
+    this._photo = null; // {width, height}
+    this._view = { zoom: 1, cx: 0, cy: 0 };
+    this._mode = 'move';
+    this._brushMm = 8;
+    this._split = 0.5;
+    this._compare = false;
+    this._undo = [];
+    this._redo = [];
+    this._calTaps = [];
+    this._pointers = new Map();
+    this._drag = null;
+    this._frameRequested = false;
+    this._ready = false;
+    this._build();
+  }
+
+  // ---- lifecycle ------------------------------------------------------
+
+  connectedCallback() {
+    liveElements.add(this);
+    this._resizeObserver = new ResizeObserver(() => this._requestRender());
+    this._resizeObserver.observe(this._stage);
+    // Load the core when the element first comes near the viewport.
+    this._io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        this._io.disconnect();
+        this._ensureCore().catch(() => {});
+      }
+    }, { rootMargin: '200px' });
+    this._io.observe(this);
+    this._onPaste = (e) => this._handlePaste(e);
+    document.addEventListener('paste', this._onPaste);
+    this._applyLang();
+  }
+
+  disconnectedCallback() {
+    liveElements.delete(this);
+    this._resizeObserver?.disconnect();
+    this._io?.disconnect();
+    document.removeEventListener('paste', this._onPaste);
+    // Free the session's WASM memory (photo, buffers); a re-attached element
+    // starts a fresh one.
+    if (this._vis) {
+      this._vis.free();
+      this._vis = null;
+      this._photo = null;
+    }
+  }
+
+  attributeChangedCallback(name, oldValue, value) {
+    if (oldValue === value) return;
+    if (name === 'lang') this._applyLang();
+    else if (name === 'clinic-name') this._clinic.textContent = value || '';
+    else if (name === 'src' && value) {
+      this.loadImage(value).catch(() => { /* reported through the error event */ });
+    } else if (name === 'max-megapixels' && value != null) {
+      const n = Number(value);
+      if (!(n >= 1 && n <= 64)) console.warn(`<hairline-visualizer>: max-megapixels="${value}" ignored; use a number from 1 to 64`);
+    }
+  }
+
+  get _maxMegapixels() {
+    const n = Number(this.getAttribute('max-megapixels'));
+    return n >= 1 && n <= 64 ? n : DEFAULT_MAX_MEGAPIXELS;
+  }
+
+  async _ensureCore() {
+    if (this._vis) return this._vis;
+    if (!this._corePromise) {
+      this._setBusy(this._t.loading);
+      this._corePromise = (async () => {
+        try {
+          const { glue, exports } = await loadWasm();
+          this._wasm = exports;
+          this._vis = new glue.Visualizer();
+          // Apply a design set before the core was ready.
+          if (this._pendingDesign) {
+            this._vis.setDesign(this._pendingDesign);
+            this._pendingDesign = null;
+          }
+          this._ready = true;
+          this._syncControls();
+          this.dispatchEvent(new CustomEvent('ready'));
+          return this._vis;
+        } catch (e) {
+          this._corePromise = null;
+          const err = new VisualizerError('load-failed', this._t.errors.loadFailed);
+          this._report(err, e);
+          throw err;
+        } finally {
+          this._setBusy(null);
+        }
+      })();
+    }
+    return this._corePromise;
+  }
+
+  // ---- public API ------------------------------------------------------
+
+  /** Load a photo (File, Blob, URL string, ImageBitmap or HTMLImageElement). */
+  async loadImage(source) {
+    const t = this._t;
+    try {
+      await this._ensureCore();
+      this._setBusy(t.decoding);
+      const bitmap = await this._decode(source);
+      try {
+        await this._adoptBitmap(bitmap);
+      } finally {
+        if (bitmap !== source) bitmap.close?.();
+      }
+      const detail = { width: this._photo.width, height: this._photo.height };
+      this.dispatchEvent(new CustomEvent('image-load', { detail }));
+      return detail;
+    } catch (e) {
+      const err = e instanceof VisualizerError ? e : new VisualizerError('internal', t.errors.internal);
+      this._report(err, e);
+      throw err;
+    } finally {
+      this._setBusy(null);
+    }
+  }
+
+  /** The current design as a plain object (version 1). */
+  getDesign() {
+    if (!this._vis) return this._pendingDesign ? JSON.parse(this._pendingDesign) : null;
+    return JSON.parse(this._vis.designJson());
+  }
+
+  /** Replace the design. Throws an Error with a readable message; on error nothing changes. */
+  setDesign(design) {
+    let text;
+    try {
+      text = typeof design === 'string' ? design : JSON.stringify(design);
+    } catch {
+      throw new VisualizerError('invalid-design', 'the design must be a JSON object');
+    }
+    if (typeof text !== 'string') throw new VisualizerError('invalid-design', 'the design must be a JSON object');
+    if (!this._vis) {
+      // Checked when the core is ready; keep the last one.
+      JSON.parse(text);
+      this._pendingDesign = text;
+      return;
+    }
+    try {
+      this._vis.setDesign(text);
+    } catch (e) {
+      throw new VisualizerError('invalid-design', String(e.message || e));
+    }
+    this._committed();
+  }
+
+  /** Set the scale from the two pupils, in image pixels. */
+  setCalibration({ leftPupil, rightPupil, ipdMm = 63 } = {}) {
+    if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
+    const ok = (p) => p && isFiniteNumber(p.x) && isFiniteNumber(p.y);
+    if (!ok(leftPupil) || !ok(rightPupil)) {
+      throw new VisualizerError('invalid-calibration', 'leftPupil and rightPupil must be {x, y} points in image pixels');
+    }
+    try {
+      this._vis.setCalibration(leftPupil.x, leftPupil.y, rightPupil.x, rightPupil.y, Number(ipdMm), 'visitor');
+    } catch (e) {
+      throw new VisualizerError('invalid-calibration', String(e.message || e));
+    }
+    this._committed();
+  }
+
+  /** The calibration in use: {leftPupil, rightPupil, ipdMm, source}. */
+  getCalibration() {
+    return this._vis && this._photo ? this._vis.calibration() : null;
+  }
+
+  /** Render at the photo's full resolution and encode it. */
+  async toBlob({ type = 'image/png', quality } = {}) {
+    if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
+    const { width, height } = this._vis.renderFull();
+    try {
+      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.fullPtr(), width * height * 4);
+      const canvas = new OffscreenCanvas(width, height);
+      canvas.getContext('2d').putImageData(new ImageData(pixels, width, height), 0, 0);
+      return await canvas.convertToBlob({ type, quality });
+    } finally {
+      this._vis.releaseFull();
+    }
+  }
+
+  /** Forget the photo (it was only ever in this page's memory). */
+  clearPhoto() {
+    if (this._vis) this._vis.clearPhoto();
+    this._photo = null;
+    this._syncControls();
+    this._requestRender();
+  }
+
+  // ---- photo input -----------------------------------------------------
+
+  async _decode(source) {
+    const t = this._t;
+    if (source == null || source === '') throw new VisualizerError('empty', t.errors.empty);
+    let blob = null;
+    if (typeof source === 'string') {
+      let res;
+      try {
+        res = await fetch(new URL(source, document.baseURI));
+      } catch {
+        throw new VisualizerError('fetch-failed', t.errors.fetch);
+      }
+      if (!res.ok) throw new VisualizerError('fetch-failed', t.errors.fetch);
+      blob = await res.blob();
+    } else if (source instanceof Blob) {
+      blob = source;
+    } else if (typeof ImageBitmap !== 'undefined' && source instanceof ImageBitmap) {
+      return source;
+    } else if (source instanceof HTMLImageElement) {
+      try {
+        await source.decode();
+        return await createImageBitmap(source);
+      } catch {
+        throw new VisualizerError('corrupt', t.errors.corrupt);
+      }
+    } else {
+      throw new VisualizerError('not-image', t.errors.notImage);
+    }
+    if (blob.size === 0) throw new VisualizerError('not-image', t.errors.notImage);
+    if (looksLikeHeic(blob)) {
+      // Some browsers can decode HEIC; try, and explain if not.
+      try {
+        return await createImageBitmap(blob, { imageOrientation: 'from-image' });
+      } catch {
+        throw new VisualizerError('heic', t.errors.heic);
+      }
+    }
+    if (blob.type && !blob.type.startsWith('image/') && blob.type !== 'application/octet-stream') {
+      throw new VisualizerError('not-image', t.errors.notImage);
+    }
+    try {
+      return await createImageBitmap(blob, { imageOrientation: 'from-image' });
+    } catch {
+      // Sniff: a real image type that fails is damaged; anything else is not a photo.
+      const head = new Uint8Array(await blob.slice(0, 12).arrayBuffer());
+      const isJpeg = head[0] === 0xff && head[1] === 0xd8;
+      const isPng = head[0] === 0x89 && head[1] === 0x50;
+      const isHeic = head[4] === 0x66 && head[5] === 0x74 && head[6] === 0x79 && head[7] === 0x70;
+      if (isHeic) throw new VisualizerError('heic', t.errors.heic);
+      throw new VisualizerError(isJpeg || isPng ? 'corrupt' : 'not-image', isJpeg || isPng ? t.errors.corrupt : t.errors.notImage);
+    }
+  }
+
+  async _adoptBitmap(bitmap) {
+    const t = this._t;
+    let { width, height } = bitmap;
+    if (width < MIN_SIDE || height < MIN_SIDE) {
+      throw new VisualizerError('too-small', t.errors.tooSmall(width, height));
+    }
+    const max = this._maxMegapixels * 1e6;
+    if (width * height > max) {
+      const k = Math.sqrt(max / (width * height));
+      width = Math.max(1, Math.floor(width * k));
+      height = Math.max(1, Math.floor(height * k));
+    }
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(bitmap, 0, 0, width, height);
+    const data = ctx.getImageData(0, 0, width, height).data;
+    let ptr;
+    try {
+      ptr = this._vis.stagePhoto(width, height);
+    } catch (e) {
+      throw new VisualizerError('too-large', String(e.message || e));
+    }
+    // One copy into WASM memory; the core keeps the pixels from here on.
+    new Uint8Array(this._wasm.memory.buffer, ptr, width * height * 4).set(data);
+    try {
+      this._vis.commitPhoto();
+    } catch (e) {
+      throw new VisualizerError('invalid-image', String(e.message || e));
+    }
+    this._photo = { width, height };
+    this._view = { zoom: 1, cx: width / 2, cy: height / 2 };
+    this._calTaps = [];
+    this._undo = [];
+    this._redo = [];
+    this._pushHistory();
+    this._syncControls();
+    this._requestRender();
+  }
+
+  _handleFiles(files) {
+    const file = files && files[0];
+    if (!file) {
+      this._report(new VisualizerError('empty', this._t.errors.empty));
+      return;
+    }
+    this.loadImage(file).catch(() => {});
+  }
+
+  _handlePaste(e) {
+    if (!this.isConnected || !this._hasFocusOrHover()) return;
+    const item = [...(e.clipboardData?.items || [])].find((i) => i.kind === 'file');
+    if (!item) return;
+    e.preventDefault();
+    this.loadImage(item.getAsFile()).catch(() => {});
+  }
+
+  _hasFocusOrHover() {
+    return this.matches(':hover') || this.matches(':focus-within') || document.activeElement === document.body;
+  }
+
+  // ---- history -----------------------------------------------------------
+
+  _snapshot() {
+    return { design: this._vis.designJson(), calibration: this._vis.calibration() };
+  }
+
+  _pushHistory() {
+    if (!this._vis || !this._photo) return;
+    const snap = this._snapshot();
+    const last = this._undo[this._undo.length - 1];
+    if (last && last.design === snap.design && JSON.stringify(last.calibration) === JSON.stringify(snap.calibration)) return;
+    this._undo.push(snap);
+    if (this._undo.length > HISTORY_LIMIT) this._undo.shift();
+    this._redo = [];
+  }
+
+  _restore(snap) {
+    this._vis.setDesign(snap.design);
+    const c = snap.calibration;
+    if (c) this._vis.setCalibration(c.leftPupil.x, c.leftPupil.y, c.rightPupil.x, c.rightPupil.y, c.ipdMm, c.source);
+    this._syncControls();
+    this._requestRender();
+    this._emitDesign();
+  }
+
+  undo() {
+    if (this._undo.length < 2) return;
+    this._redo.push(this._undo.pop());
+    this._restore(this._undo[this._undo.length - 1]);
+  }
+
+  redo() {
+    const snap = this._redo.pop();
+    if (!snap) return;
+    this._undo.push(snap);
+    this._restore(snap);
+  }
+
+  /** After any committed change: history, controls, events, render. */
+  _committed() {
+    this._pushHistory();
+    this._syncControls();
+    this._emitDesign();
+    this._requestRender();
+  }
+
+  _emitDesign() {
+    this.dispatchEvent(new CustomEvent('design-change', { detail: this.getDesign() }));
+  }
+
+  _updateDesign(patch) {
+    if (!this._vis) return;
+    const d = { ...this.getDesign(), ...patch };
+    try {
+      this._vis.setDesign(JSON.stringify(d));
+    } catch (e) {
+      this._report(new VisualizerError('invalid-design', String(e.message || e)));
+      return false;
+    }
+    this._requestRender();
+    return true;
+  }
+
+  // ---- errors & status -------------------------------------------------------
+
+  _report(err, cause) {
+    if (cause && cause !== err) console.debug('<hairline-visualizer>', cause);
+    this._showMessage(err.message, 'error');
+    this.dispatchEvent(new CustomEvent('error', { detail: { code: err.code || 'internal', message: err.message } }));
+  }
+
+  _onPanic(message) {
+    console.error('<hairline-visualizer> internal error:', message);
+    this._report(new VisualizerError('internal', this._t.errors.internal));
+  }
+
+  _showMessage(text, kind = 'info') {
+    this._message.textContent = text || '';
+    this._message.dataset.kind = kind;
+    this._message.hidden = !text;
+    clearTimeout(this._messageTimer);
+    if (text && kind !== 'error') this._messageTimer = setTimeout(() => { this._message.hidden = true; }, 4000);
+  }
+
+  _setBusy(text) {
+    this._busy.hidden = !text;
+    this._busyText.textContent = text || '';
+    this._stage.setAttribute('aria-busy', text ? 'true' : 'false');
+  }
+
+  // ---- UI construction ---------------------------------------------------------
+
+  _build() {
+    const root = this._root;
+    root.append(el('link', { rel: 'stylesheet', href: new URL('./hairline-visualizer.css', MODULE_URL).href }));
+    const wrap = el('div', { class: 'hv', part: 'container' });
+
+    // Header
+    this._titleEl = el('h2', { class: 'hv-title', part: 'title' });
+    this._clinic = el('span', { class: 'hv-clinic', part: 'clinic' });
+    this._subtitle = el('p', { class: 'hv-subtitle' });
+    const header = el('header', { class: 'hv-header', part: 'header' }, [
+      el('div', {}, [this._clinic, this._titleEl, this._subtitle]),
+      el('slot', { name: 'logo' }),
+    ]);
+
+    // Stage
+    this._canvas = el('canvas', { class: 'hv-canvas', part: 'canvas', role: 'img' });
+    this._overlay = svg('svg', { class: 'hv-overlay', 'aria-hidden': 'false' });
+    this._pathEl = svg('path', { class: 'hv-line' });
+    this._handlesG = svg('g', { class: 'hv-handles' });
+    this._pupilsG = svg('g', { class: 'hv-pupils' });
+    this._brushEl = svg('circle', { class: 'hv-brush', r: 0 });
+    this._overlay.append(this._pathEl, this._pupilsG, this._handlesG, this._brushEl);
+    this._splitLine = el('div', { class: 'hv-split', hidden: true });
+    this._labelBefore = el('span', { class: 'hv-tag hv-tag-before', hidden: true });
+    this._labelAfter = el('span', { class: 'hv-tag hv-tag-after', hidden: true });
+
+    this._fileInput = el('input', { type: 'file', accept: 'image/*', class: 'hv-hidden', tabindex: '-1' });
+    this._cameraInput = el('input', { type: 'file', accept: 'image/*', capture: 'user', class: 'hv-hidden', tabindex: '-1' });
+    this._designInput = el('input', { type: 'file', accept: 'application/json,.json', class: 'hv-hidden', tabindex: '-1' });
+    this._chooseBtn = el('button', { type: 'button', class: 'hv-btn hv-primary', part: 'button' });
+    this._cameraBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._dropTitle = el('h3');
+    this._dropBody = el('p');
+    this._empty = el('div', { class: 'hv-empty' }, [
+      el('div', { class: 'hv-empty-icon', 'aria-hidden': 'true' }),
+      this._dropTitle, this._dropBody,
+      el('div', { class: 'hv-row' }, [this._chooseBtn, this._cameraBtn]),
+    ]);
+    this._busyText = el('span');
+    this._busy = el('div', { class: 'hv-busy', hidden: true, role: 'status' }, [el('span', { class: 'hv-spinner', 'aria-hidden': 'true' }), this._busyText]);
+    this._message = el('div', { class: 'hv-message', role: 'alert', hidden: true });
+    this._stage = el('div', { class: 'hv-stage', part: 'stage', tabindex: '-1' }, [
+      this._canvas, this._overlay, this._splitLine, this._labelBefore, this._labelAfter, this._empty, this._busy,
+    ]);
+    this._compareRange = el('input', { type: 'range', min: 0, max: 100, value: 50, class: 'hv-compare-range', hidden: true });
+
+    // Stage toolbar (zoom, compare)
+    this._zoomOut = this._iconButton('−');
+    this._zoomFit = this._iconButton('⤢');
+    this._zoomIn = this._iconButton('+');
+    this._compareBtn = el('button', { type: 'button', class: 'hv-btn hv-toggle', 'aria-pressed': 'false', part: 'button' });
+    this._status = el('p', { class: 'hv-status', part: 'status' });
+    const stageBar = el('div', { class: 'hv-stagebar' }, [
+      el('div', { class: 'hv-row' }, [this._zoomOut, this._zoomFit, this._zoomIn]),
+      this._compareBtn,
+    ]);
+
+    // Controls
+    this._styleButtons = STYLES.map((s) => el('button', { type: 'button', class: 'hv-chip', 'data-style': s, 'aria-pressed': 'false' }));
+    this._styleLegend = el('legend');
+    const styleSet = el('fieldset', { class: 'hv-field' }, [this._styleLegend, el('div', { class: 'hv-chips' }, this._styleButtons)]);
+
+    this._height = this._slider('height', 50, 120, 1);
+    this._density = this._slider('density', 10, 150, 1);
+    this._dot = this._slider('dot', 0.3, 1.5, 0.05);
+
+    this._shadeSelect = el('select', { class: 'hv-select', id: 'hv-shade' });
+    for (const s of [...SHADES, 'custom']) this._shadeSelect.append(el('option', { value: s }));
+    this._shadeColour = el('input', { type: 'color', value: '#46484f', class: 'hv-colour', hidden: true });
+    this._shadeLabel = el('label', { for: 'hv-shade' });
+    const shadeField = el('div', { class: 'hv-field' }, [this._shadeLabel, el('div', { class: 'hv-row' }, [this._shadeSelect, this._shadeColour])]);
+
+    this._lookHealed = el('button', { type: 'button', class: 'hv-seg', 'data-look': 'healed', 'aria-pressed': 'true' });
+    this._lookFresh = el('button', { type: 'button', class: 'hv-seg', 'data-look': 'fresh', 'aria-pressed': 'false' });
+    this._lookLegend = el('legend');
+    const lookSet = el('fieldset', { class: 'hv-field' }, [this._lookLegend, el('div', { class: 'hv-segs' }, [this._lookHealed, this._lookFresh])]);
+
+    this._toolButtons = ['move', 'add', 'erase', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
+    this._brush = this._slider('brush', 2, 40, 1);
+    this._ipd = this._slider('ipd', 50, 75, 0.5);
+    this._symmetric = el('input', { type: 'checkbox', id: 'hv-sym', checked: true });
+    this._symLabel = el('label', { for: 'hv-sym', class: 'hv-check' });
+    this._toolsLegend = el('legend');
+    const toolSet = el('fieldset', { class: 'hv-field' }, [
+      this._toolsLegend,
+      el('div', { class: 'hv-chips' }, this._toolButtons),
+      this._brush.wrap,
+      el('div', { class: 'hv-row' }, [this._symmetric, this._symLabel]),
+      this._ipd.wrap,
+    ]);
+
+    this._undoBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._redoBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._resetBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._downloadBtn = el('button', { type: 'button', class: 'hv-btn hv-primary', part: 'button download' });
+    this._saveBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._loadBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._newPhotoBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._forgetBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    const actions = el('div', { class: 'hv-actions' }, [
+      el('div', { class: 'hv-row' }, [this._undoBtn, this._redoBtn, this._resetBtn]),
+      el('div', { class: 'hv-row' }, [this._downloadBtn]),
+      el('div', { class: 'hv-row' }, [this._saveBtn, this._loadBtn]),
+      el('div', { class: 'hv-row' }, [this._newPhotoBtn, this._forgetBtn]),
+      el('slot', { name: 'cta' }),
+    ]);
+
+    this._controls = el('div', { class: 'hv-controls', part: 'controls' }, [
+      styleSet, this._height.wrap, this._density.wrap, this._dot.wrap, shadeField, lookSet, toolSet, actions,
+    ]);
+    this._live = el('p', { class: 'hv-sr', 'aria-live': 'polite' });
+
+    wrap.append(
+      header,
+      el('div', { class: 'hv-main' }, [
+        el('div', { class: 'hv-view' }, [this._stage, this._compareRange, stageBar, this._status, this._message]),
+        this._controls,
+      ]),
+      this._live, this._fileInput, this._cameraInput, this._designInput,
+    );
+    root.append(wrap);
+    this._wire();
+  }
+
+  _iconButton(text) {
+    return el('button', { type: 'button', class: 'hv-btn hv-icon', part: 'button', text });
+  }
+
+  _slider(name, min, max, step) {
+    const id = `hv-${name}`;
+    const input = el('input', { type: 'range', id, min, max, step, class: 'hv-range' });
+    const label = el('label', { for: id });
+    const value = el('output', { for: id, class: 'hv-value' });
+    const wrap = el('div', { class: 'hv-field hv-slider' }, [el('div', { class: 'hv-row hv-between' }, [label, value]), input]);
+    return { input, label, value, wrap };
+  }
+
+  _applyLang() {
+    const t = (this._t = strings(this.getAttribute('lang')));
+    this._titleEl.textContent = t.title;
+    this._subtitle.textContent = t.subtitle;
+    this._clinic.textContent = this.getAttribute('clinic-name') || '';
+    this._dropTitle.textContent = t.dropTitle;
+    this._dropBody.textContent = t.dropBody;
+    this._chooseBtn.textContent = t.choosePhoto;
+    this._cameraBtn.textContent = t.takePhoto;
+    this._styleLegend.textContent = t.style;
+    this._styleButtons.forEach((b) => { b.textContent = t.styles[b.dataset.style]; });
+    this._height.label.textContent = t.height;
+    this._density.label.textContent = t.density;
+    this._dot.label.textContent = t.dotSize;
+    this._shadeLabel.textContent = t.shade;
+    [...this._shadeSelect.options].forEach((o) => { o.textContent = t.shades[o.value]; });
+    this._shadeColour.setAttribute('aria-label', t.customColour);
+    this._lookLegend.textContent = t.look;
+    this._lookHealed.textContent = t.healed;
+    this._lookFresh.textContent = t.fresh;
+    this._toolsLegend.textContent = t.tools;
+    const toolNames = { move: t.toolMove, add: t.toolAdd, erase: t.toolErase, calibrate: t.calibrate };
+    this._toolButtons.forEach((b) => { b.textContent = toolNames[b.dataset.mode]; });
+    this._brush.label.textContent = t.brushSize;
+    this._ipd.label.textContent = t.ipd;
+    this._symLabel.textContent = t.symmetric;
+    this._zoomIn.setAttribute('aria-label', t.zoomIn);
+    this._zoomOut.setAttribute('aria-label', t.zoomOut);
+    this._zoomFit.setAttribute('aria-label', t.zoomFit);
+    this._zoomIn.title = t.zoomIn;
+    this._zoomOut.title = t.zoomOut;
+    this._zoomFit.title = t.zoomFit;
+    this._compareBtn.textContent = t.compare;
+    this._compareRange.setAttribute('aria-label', t.compareSlider);
+    this._labelBefore.textContent = t.before;
+    this._labelAfter.textContent = t.after;
+    this._undoBtn.textContent = t.undo;
+    this._redoBtn.textContent = t.redo;
+    this._resetBtn.textContent = t.reset;
+    this._downloadBtn.textContent = t.download;
+    this._saveBtn.textContent = t.saveDesign;
+    this._loadBtn.textContent = t.loadDesign;
+    this._newPhotoBtn.textContent = t.choosePhoto;
+    this._forgetBtn.textContent = t.forget;
+    this._syncControls();
+    this._drawOverlay();
+  }
+
+  // ---- wiring -------------------------------------------------------------
+
+  _wire() {
+    this._chooseBtn.addEventListener('click', () => this._fileInput.click());
+    this._newPhotoBtn.addEventListener('click', () => this._fileInput.click());
+    this._cameraBtn.addEventListener('click', () => this._cameraInput.click());
+    for (const input of [this._fileInput, this._cameraInput]) {
+      input.addEventListener('change', () => {
+        this._handleFiles(input.files);
+        input.value = '';
+      });
+    }
+    this._forgetBtn.addEventListener('click', () => this.clearPhoto());
+
+    // Drag and drop onto the stage.
+    this._stage.addEventListener('dragover', (e) => { e.preventDefault(); this._stage.classList.add('hv-dragover'); });
+    this._stage.addEventListener('dragleave', () => this._stage.classList.remove('hv-dragover'));
+    this._stage.addEventListener('drop', (e) => {
+      e.preventDefault();
+      this._stage.classList.remove('hv-dragover');
+      this._handleFiles(e.dataTransfer?.files);
+    });
+
+    this._styleButtons.forEach((b) => b.addEventListener('click', () => {
+      if (!this._vis) return;
+      this._vis.setDesign(this._vis.withStyle(b.dataset.style));
+      this._committed();
+    }));
+
+    const liveSlider = (s, apply) => {
+      s.input.addEventListener('input', () => { apply(Number(s.input.value)); this._syncValues(); });
+      s.input.addEventListener('change', () => this._committed());
+    };
+    liveSlider(this._height, (v) => this._updateDesign({ height_mm: v }));
+    liveSlider(this._density, (v) => this._updateDesign({ density: v }));
+    liveSlider(this._dot, (v) => this._updateDesign({ dot_mm: v }));
+    this._brush.input.addEventListener('input', () => { this._brushMm = Number(this._brush.input.value); this._syncValues(); });
+    this._ipd.input.addEventListener('input', () => this._syncValues());
+    this._ipd.input.addEventListener('change', () => {
+      const c = this._vis && this._photo && this._vis.calibration();
+      if (!c) return;
+      try {
+        this._vis.setCalibration(c.leftPupil.x, c.leftPupil.y, c.rightPupil.x, c.rightPupil.y, Number(this._ipd.input.value), c.source);
+        this._committed();
+      } catch (e) {
+        this._report(new VisualizerError('invalid-calibration', String(e.message || e)));
+      }
+    });
+
+    this._shadeSelect.addEventListener('change', () => {
+      const v = this._shadeSelect.value;
+      this._shadeColour.hidden = v !== 'custom';
+      if (this._updateDesign({ shade: v === 'custom' ? this._shadeColour.value : v })) this._committed();
+    });
+    this._shadeColour.addEventListener('input', () => this._updateDesign({ shade: this._shadeColour.value }));
+    this._shadeColour.addEventListener('change', () => this._committed());
+
+    for (const b of [this._lookHealed, this._lookFresh]) {
+      b.addEventListener('click', () => { if (this._updateDesign({ look: b.dataset.look })) this._committed(); });
+    }
+    this._symmetric.addEventListener('change', () => { if (this._updateDesign({ symmetric: this._symmetric.checked })) this._committed(); });
+
+    this._toolButtons.forEach((b) => b.addEventListener('click', () => this._setMode(b.dataset.mode)));
+
+    this._zoomIn.addEventListener('click', () => this._zoomBy(1.5));
+    this._zoomOut.addEventListener('click', () => this._zoomBy(1 / 1.5));
+    this._zoomFit.addEventListener('click', () => this._fit());
+    this._compareBtn.addEventListener('click', () => this._setCompare(!this._compare));
+    this._compareRange.addEventListener('input', () => { this._split = Number(this._compareRange.value) / 100; this._requestRender(); });
+
+    this._undoBtn.addEventListener('click', () => this.undo());
+    this._redoBtn.addEventListener('click', () => this.redo());
+    this._resetBtn.addEventListener('click', () => {
+      if (!this._vis) return;
+      const d = this.getDesign();
+      this._vis.setDesign(JSON.stringify({ ...JSON.parse(this._vis.withStyle('natural')), zones: [], density: 70, dot_mm: 0.7, look: 'healed', shade: d.shade, symmetric: true }));
+      this._committed();
+    });
+    this._downloadBtn.addEventListener('click', () => this._download());
+    this._saveBtn.addEventListener('click', () => {
+      if (!this._vis) return;
+      downloadBlob(new Blob([JSON.stringify(this.getDesign(), null, 2)], { type: 'application/json' }), 'hairline-design.json');
+      this._showMessage(this._t.designSaved);
+    });
+    this._loadBtn.addEventListener('click', () => this._designInput.click());
+    this._designInput.addEventListener('change', async () => {
+      const file = this._designInput.files?.[0];
+      this._designInput.value = '';
+      if (!file) return;
+      try {
+        if (file.size > 4_000_000) throw new Error('the file is too large to be a design');
+        this.setDesign(await file.text());
+        this._showMessage(this._t.designLoaded);
+      } catch (e) {
+        this._report(new VisualizerError('invalid-design', this._t.errors.badDesign + (e.message || e)));
+      }
+    });
+
+    // Pointer input on the stage: handles, brush, calibration taps, pan, pinch.
+    this._stage.addEventListener('pointerdown', (e) => this._pointerDown(e));
+    this._stage.addEventListener('pointermove', (e) => this._pointerMove(e));
+    this._stage.addEventListener('pointerup', (e) => this._pointerUp(e));
+    this._stage.addEventListener('pointercancel', (e) => this._pointerUp(e));
+    this._stage.addEventListener('pointerleave', () => { this._brushEl.setAttribute('r', 0); });
+    this._stage.addEventListener('wheel', (e) => {
+      if (!this._photo) return;
+      e.preventDefault();
+      this._zoomBy(Math.exp(-e.deltaY * 0.0015), this._toImage(e));
+    }, { passive: false });
+
+    this.addEventListener('keydown', (e) => this._keyDown(e));
+  }
+
+  _setMode(mode) {
+    this._mode = mode;
+    this._calTaps = [];
+    this._toolButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === mode)));
+    this._stage.dataset.mode = mode;
+    this._brush.wrap.hidden = !(mode === 'add' || mode === 'erase');
+    if (mode === 'calibrate') this._showMessage(this._t.calibrateHelp);
+    this._drawOverlay();
+  }
+
+  _setCompare(on) {
+    this._compare = on;
+    this._compareBtn.setAttribute('aria-pressed', String(on));
+    this._compareRange.hidden = !on;
+    this._splitLine.hidden = !on;
+    this._labelBefore.hidden = !on;
+    this._labelAfter.hidden = !on;
+    this._requestRender();
+  }
+
+  _keyDown(e) {
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && e.key.toLowerCase() === 'z') {
+      e.preventDefault();
+      if (e.shiftKey) this.redo(); else this.undo();
+    } else if (mod && e.key.toLowerCase() === 'y') {
+      e.preventDefault();
+      this.redo();
+    }
+  }
+
+  // ---- geometry between screen and image -------------------------------------
+
+  /** The layout of the photo in the stage (CSS px): scale and offset. */
+  _layout() {
+    const w = this._stage.clientWidth || 1;
+    const h = this._stage.clientHeight || 1;
+    if (!this._photo) return { w, h, scale: 1, ox: 0, oy: 0 };
+    const fit = Math.min(w / this._photo.width, h / this._photo.height);
+    const scale = fit * this._view.zoom;
+    return { w, h, scale, ox: w / 2 - this._view.cx * scale, oy: h / 2 - this._view.cy * scale };
+  }
+
+  _toImage(e) {
+    const r = this._stage.getBoundingClientRect();
+    const L = this._layout();
+    return { x: (e.clientX - r.left - L.ox) / L.scale, y: (e.clientY - r.top - L.oy) / L.scale };
+  }
+
+  _toStage(x, y) {
+    const L = this._layout();
+    return { x: x * L.scale + L.ox, y: y * L.scale + L.oy };
+  }
+
+  _clampView() {
+    if (!this._photo) return;
+    const { width, height } = this._photo;
+    this._view.zoom = clamp(this._view.zoom, 1, MAX_ZOOM);
+    const L = this._layout();
+    const halfW = L.w / 2 / L.scale;
+    const halfH = L.h / 2 / L.scale;
+    this._view.cx = halfW * 2 >= width ? width / 2 : clamp(this._view.cx, halfW, width - halfW);
+    this._view.cy = halfH * 2 >= height ? height / 2 : clamp(this._view.cy, halfH, height - halfH);
+  }
+
+  _zoomBy(factor, at) {
+    if (!this._photo) return;
+    const z0 = this._view.zoom;
+    const z1 = clamp(z0 * factor, 1, MAX_ZOOM);
+    if (at) {
+      // Keep the point under the cursor still.
+      this._view.cx = at.x - (at.x - this._view.cx) * (z0 / z1);
+      this._view.cy = at.y - (at.y - this._view.cy) * (z0 / z1);
+    }
+    this._view.zoom = z1;
+    this._clampView();
+    this._requestRender();
+  }
+
+  _fit() {
+    if (!this._photo) return;
+    this._view = { zoom: 1, cx: this._photo.width / 2, cy: this._photo.height / 2 };
+    this._requestRender();
+  }
+
+  // ---- pointer handling ---------------------------------------------------------
+
+  _pointerDown(e) {
+    if (!this._photo || !this._vis || e.button > 0) return;
+    const handle = e.target.closest?.('[data-point]');
+    const pupil = e.target.closest?.('[data-pupil]');
+    this._pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    this._stage.setPointerCapture?.(e.pointerId);
+    if (this._pointers.size === 2) {
+      // Second finger: pinch-zoom replaces whatever the first started.
+      this._cancelDrag();
+      const [a, b] = [...this._pointers.values()];
+      this._drag = { kind: 'pinch', dist: Math.hypot(a.x - b.x, a.y - b.y), zoom: this._view.zoom };
+      return;
+    }
+    const p = this._toImage(e);
+    if (handle) {
+      e.preventDefault();
+      this._drag = { kind: 'point', index: Number(handle.dataset.point) };
+    } else if (pupil) {
+      e.preventDefault();
+      this._drag = { kind: 'pupil', which: pupil.dataset.pupil };
+    } else if (this._mode === 'add' || this._mode === 'erase') {
+      try {
+        this._vis.beginStroke(this._mode === 'erase', this._brushMm, p.x, p.y);
+        this._drag = { kind: 'brush' };
+        this._requestRender();
+      } catch (err) {
+        this._report(new VisualizerError('brush', String(err.message || err)));
+      }
+    } else if (this._mode === 'calibrate') {
+      this._calTap(p);
+    } else {
+      this._drag = { kind: 'pan', x: e.clientX, y: e.clientY, cx: this._view.cx, cy: this._view.cy };
+    }
+  }
+
+  _pointerMove(e) {
+    if (this._pointers.has(e.pointerId)) this._pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
+    const p = this._photo ? this._toImage(e) : null;
+    if (p && (this._mode === 'add' || this._mode === 'erase')) this._drawBrushCursor(p);
+    const d = this._drag;
+    if (!d || !p) return;
+    if (d.kind === 'pinch') {
+      const [a, b] = [...this._pointers.values()];
+      if (!a || !b) return;
+      const dist = Math.hypot(a.x - b.x, a.y - b.y);
+      this._view.zoom = clamp(d.zoom * dist / Math.max(1, d.dist), 1, MAX_ZOOM);
+      this._clampView();
+      this._requestRender();
+    } else if (d.kind === 'point') {
+      this._vis.movePoint(d.index, p.x, p.y);
+      d.moved = true;
+      this._requestRender();
+    } else if (d.kind === 'pupil') {
+      d.moved = true;
+      d.to = p;
+      this._drawOverlay(d);
+    } else if (d.kind === 'brush') {
+      this._vis.extendStroke(p.x, p.y);
+      this._requestRender();
+    } else if (d.kind === 'pan') {
+      const L = this._layout();
+      this._view.cx = d.cx - (e.clientX - d.x) / L.scale;
+      this._view.cy = d.cy - (e.clientY - d.y) / L.scale;
+      this._clampView();
+      this._requestRender();
+    }
+  }
+
+  _pointerUp(e) {
+    this._pointers.delete(e.pointerId);
+    const d = this._drag;
+    if (this._pointers.size > 0 && d?.kind === 'pinch') return;
+    this._drag = null;
+    if (!d) return;
+    if (d.kind === 'pupil' && d.moved && d.to) {
+      const c = this._vis.calibration();
+      const l = d.which === 'left' ? d.to : c.leftPupil;
+      const r = d.which === 'right' ? d.to : c.rightPupil;
+      this._applyCalibration(l, r);
+    } else if ((d.kind === 'point' && d.moved) || d.kind === 'brush') {
+      this._committed();
+    }
+  }
+
+  _cancelDrag() {
+    if (this._drag?.kind === 'brush' || this._drag?.kind === 'point') this._committed();
+    this._drag = null;
+  }
+
+  _calTap(p) {
+    this._calTaps.push(p);
+    if (this._calTaps.length === 1) {
+      this._showMessage(this._t.calibrateSecond);
+      this._drawOverlay();
+      return;
+    }
+    const [a, b] = this._calTaps;
+    this._calTaps = [];
+    if (this._applyCalibration(a, b)) this._setMode('move');
+  }
+
+  _applyCalibration(a, b) {
+    const ipd = Number(this._ipd.input.value) || 63;
+    try {
+      this._vis.setCalibration(a.x, a.y, b.x, b.y, ipd, 'visitor');
+      this._showMessage(this._t.calibrated);
+      this._committed();
+      return true;
+    } catch (err) {
+      this._report(new VisualizerError('invalid-calibration', String(err.message || err)));
+      this._drawOverlay();
+      return false;
+    }
+  }
+
+  _drawBrushCursor(p) {
+    const f = this._vis?.frame();
+    if (!f) return;
+    const s = this._toStage(p.x, p.y);
+    this._brushEl.setAttribute('cx', s.x);
+    this._brushEl.setAttribute('cy', s.y);
+    this._brushEl.setAttribute('r', this._brushMm * f.pxPerMm * this._layout().scale);
+    this._brushEl.dataset.mode = this._mode;
+  }
+
+  _movePointBy(index, dxMm, dyMm) {
+    const f = this._vis.frame();
+    const pts = this._vis.controlPoints();
+    // Arrow keys move along the face's axes (perpendicular to the pupil line).
+    const ex = { x: Math.cos(f.roll), y: Math.sin(f.roll) };
+    const ey = { x: ex.y, y: -ex.x };
+    const k = f.pxPerMm;
+    const x = pts[index * 2] + (ex.x * dxMm + ey.x * dyMm) * k;
+    const y = pts[index * 2 + 1] + (ex.y * dxMm + ey.y * dyMm) * k;
+    this._vis.movePoint(index, x, y);
+    this._committed();
+  }
+
+  // ---- controls state ---------------------------------------------------------
+
+  _syncControls() {
+    const has = !!(this._vis && this._photo);
+    this._empty.hidden = has;
+    this._canvas.hidden = !has;
+    this._overlay.style.display = has ? '' : 'none';
+    for (const c of this._controls.querySelectorAll('button, input, select')) {
+      c.disabled = !has;
+    }
+    this._loadBtn.disabled = !this._vis;
+    this._chooseBtn.disabled = false;
+    this._cameraBtn.disabled = false;
+    this._newPhotoBtn.disabled = false;
+    for (const b of [this._zoomIn, this._zoomOut, this._zoomFit, this._compareBtn]) b.disabled = !has;
+    if (!this._vis) return;
+    const d = this.getDesign();
+    this._styleButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.style === d.style)));
+    this._height.input.value = d.height_mm;
+    this._density.input.value = d.density;
+    this._dot.input.value = d.dot_mm;
+    this._brush.input.value = this._brushMm;
+    const preset = SHADES.includes(d.shade);
+    this._shadeSelect.value = preset ? d.shade : 'custom';
+    this._shadeColour.hidden = preset;
+    if (!preset) this._shadeColour.value = d.shade;
+    this._lookHealed.setAttribute('aria-pressed', String(d.look === 'healed'));
+    this._lookFresh.setAttribute('aria-pressed', String(d.look === 'fresh'));
+    this._symmetric.checked = d.symmetric;
+    const c = has ? this._vis.calibration() : null;
+    if (c) this._ipd.input.value = c.ipdMm;
+    this._undoBtn.disabled = this._undo.length < 2;
+    this._redoBtn.disabled = this._redo.length === 0;
+    this._brush.wrap.hidden = !(this._mode === 'add' || this._mode === 'erase');
+    this._status.textContent = c ? (c.source === 'estimated' ? this._t.estimated : c.source === 'detected' ? this._t.detected : this._t.calibrated) : '';
+    this._status.dataset.kind = c?.source || '';
+    this._syncValues();
+  }
+
+  _syncValues() {
+    const t = this._t;
+    this._height.value.textContent = t.heightValue((Number(this._height.input.value) / 10).toFixed(1));
+    this._density.value.textContent = t.densityValue(Number(this._density.input.value));
+    this._dot.value.textContent = t.dotValue(Number(this._dot.input.value).toFixed(2));
+    this._brush.value.textContent = t.dotValue(Number(this._brush.input.value));
+    this._ipd.value.textContent = t.ipdValue(Number(this._ipd.input.value).toFixed(1));
+  }
+
+  // ---- rendering ------------------------------------------------------------------
+
+  _requestRender() {
+    if (this._frameRequested) return;
+    this._frameRequested = true;
+    requestAnimationFrame(() => {
+      this._frameRequested = false;
+      try {
+        this._renderNow();
+      } catch (e) {
+        this._report(new VisualizerError('internal', this._t.errors.internal), e);
+      }
+    });
+  }
+
+  _renderNow() {
+    if (!this._vis || !this._photo || !this.isConnected) {
+      this._drawOverlay();
+      return;
+    }
+    const L = this._layout();
+    const { width: iw, height: ih } = this._photo;
+    // Visible part of the photo, in image px and stage CSS px.
+    const x0 = Math.max(0, -L.ox / L.scale);
+    const y0 = Math.max(0, -L.oy / L.scale);
+    const x1 = Math.min(iw, (L.w - L.ox) / L.scale);
+    const y1 = Math.min(ih, (L.h - L.oy) / L.scale);
+    if (x1 <= x0 || y1 <= y0) return;
+    const cssW = (x1 - x0) * L.scale;
+    const cssH = (y1 - y0) * L.scale;
+    const dpr = Math.min(window.devicePixelRatio || 1, 2);
+    let pw = Math.max(1, Math.round(cssW * dpr));
+    let ph = Math.max(1, Math.round(cssH * dpr));
+    // Never render the preview larger than the photo region it shows.
+    const shrink = Math.min(1, (x1 - x0) / pw, 4e6 / (pw * ph));
+    if (shrink < 1) {
+      pw = Math.max(1, Math.round(pw * shrink));
+      ph = Math.max(1, Math.round(ph * shrink));
+    }
+    const canvas = this._canvas;
+    if (canvas.width !== pw || canvas.height !== ph) {
+      canvas.width = pw;
+      canvas.height = ph;
+    }
+    canvas.style.left = `${x0 * L.scale + L.ox}px`;
+    canvas.style.top = `${y0 * L.scale + L.oy}px`;
+    canvas.style.width = `${cssW}px`;
+    canvas.style.height = `${cssH}px`;
+
+    const t0 = performance.now();
+    this._vis.setView(x0, y0, x1 - x0, y1 - y0, pw, ph);
+    const stats = this._vis.renderPreview();
+    const ctx = canvas.getContext('2d');
+    const buffer = this._wasm.memory.buffer;
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(buffer, this._vis.previewPtr(), pw * ph * 4), pw, ph), 0, 0);
+    if (this._compare) {
+      const splitPx = Math.round(pw * this._split);
+      if (splitPx > 0) {
+        const before = new ImageData(new Uint8ClampedArray(buffer, this._vis.basePtr(), pw * ph * 4), pw, ph);
+        ctx.putImageData(before, 0, 0, 0, 0, splitPx, ph);
+      }
+      const sx = x0 * L.scale + L.ox + cssW * this._split;
+      this._splitLine.style.left = `${sx}px`;
+    }
+    const ms = performance.now() - t0;
+    this._drawOverlay();
+    this._describe(stats.dots);
+    this.dispatchEvent(new CustomEvent('render', { detail: { width: stats.width, height: stats.height, dots: stats.dots, ms } }));
+  }
+
+  _describe(dots) {
+    const t = this._t;
+    const d = this.getDesign();
+    const cm = (d.height_mm / 10).toFixed(1);
+    this._canvas.setAttribute('aria-label', t.alt(t.styles[d.style].toLowerCase(), cm, d.look === 'fresh' ? t.fresh.toLowerCase() : t.healed.toLowerCase()));
+    const live = t.live(cm, dots);
+    if (this._live.textContent !== live && !this._drag) this._live.textContent = live;
+  }
+
+  _drawOverlay(pupilDrag) {
+    const has = this._vis && this._photo;
+    const L = this._layout();
+    this._overlay.setAttribute('viewBox', `0 0 ${L.w} ${L.h}`);
+    this._overlay.setAttribute('width', L.w);
+    this._overlay.setAttribute('height', L.h);
+    this._handlesG.replaceChildren();
+    this._pupilsG.replaceChildren();
+    if (!has) {
+      this._pathEl.setAttribute('d', '');
+      return;
+    }
+    const t = this._t;
+    const path = this._vis.hairlinePath();
+    let dstr = '';
+    for (let i = 0; i < path.length; i += 2) {
+      const s = this._toStage(path[i], path[i + 1]);
+      dstr += `${i ? 'L' : 'M'}${s.x.toFixed(1)},${s.y.toFixed(1)}`;
+    }
+    this._pathEl.setAttribute('d', dstr);
+    const pts = this._vis.controlPoints();
+    for (let i = 0; i < pts.length / 2; i++) {
+      const s = this._toStage(pts[i * 2], pts[i * 2 + 1]);
+      const g = svg('g', {
+        class: 'hv-handle', 'data-point': i, tabindex: 0, role: 'slider',
+        'aria-label': t.point(t.pointNames[i]), transform: `translate(${s.x.toFixed(1)},${s.y.toFixed(1)})`,
+      });
+      g.append(svg('circle', { r: 22, class: 'hv-hit' }), svg('circle', { r: i === 3 ? 8 : 6.5, class: 'hv-dot' }));
+      g.addEventListener('keydown', (e) => {
+        const step = e.shiftKey ? 5 : 0.5;
+        const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+        const m = moves[e.key];
+        if (!m) return;
+        e.preventDefault();
+        this._movePointBy(i, m[0], m[1]);
+        requestAnimationFrame(() => this._handlesG.querySelector(`[data-point="${i}"]`)?.focus());
+      });
+      this._handlesG.append(g);
+    }
+    // Pupil markers: draggable to refine the calibration.
+    const c = this._vis.calibration();
+    if (c) {
+      for (const which of ['left', 'right']) {
+        let p = which === 'left' ? c.leftPupil : c.rightPupil;
+        if (pupilDrag?.which === which && pupilDrag.to) p = pupilDrag.to;
+        const s = this._toStage(p.x, p.y);
+        const g = svg('g', {
+          class: `hv-pupil hv-pupil-${c.source}`, 'data-pupil': which,
+          transform: `translate(${s.x.toFixed(1)},${s.y.toFixed(1)})`,
+        });
+        g.append(svg('circle', { r: 18, class: 'hv-hit' }), svg('circle', { r: 7, class: 'hv-ring' }),
+          svg('path', { d: 'M-11,0H-4M4,0H11M0,-11V-4M0,4V11', class: 'hv-cross' }));
+        this._pupilsG.append(g);
+      }
+    }
+    for (const tap of this._calTaps) {
+      const s = this._toStage(tap.x, tap.y);
+      const g = svg('g', { class: 'hv-pupil hv-tap', transform: `translate(${s.x},${s.y})` });
+      g.append(svg('circle', { r: 7, class: 'hv-ring' }));
+      this._pupilsG.append(g);
+    }
+  }
+
+  async _download() {
+    try {
+      this._setBusy(this._t.rendering);
+      const blob = await this.toBlob({ type: 'image/png' });
+      downloadBlob(blob, 'hairline-preview.png');
+      this._showMessage(this._t.exportReady);
+    } catch (e) {
+      this._report(e instanceof VisualizerError ? e : new VisualizerError('export-failed', String(e.message || e)), e);
+    } finally {
+      this._setBusy(null);
+    }
+  }
+}
+
+if (!customElements.get('hairline-visualizer')) {
+  customElements.define('hairline-visualizer', HairlineVisualizer);
+}

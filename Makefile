@@ -44,7 +44,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build serve test test-native test-wasm test-e2e bench golden clean
+	build serve test test-native test-wasm test-e2e bench gallery golden clean
 
 all: build
 
@@ -141,6 +141,9 @@ test-e2e: build
 
 bench: build
 	node tests/bench/run.mjs
+
+gallery: build
+	node tests/gallery/run.mjs
 
 golden:
 	UPDATE_GOLDEN=1 cargo test --test golden

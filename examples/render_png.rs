@@ -73,7 +73,14 @@ fn main() -> Result<(), String> {
     }
     let stats = engine.render_full()?;
     let cal = engine.calibration();
-    eprintln!("{stats:?} calibration {cal:?} head {:?}", engine.head());
+    eprintln!(
+        "{stats:?} calibration {cal:?} head {:?} shade {:?}",
+        engine.head(),
+        engine.suggested_shade()
+    );
+    if let Some(m) = engine.scalp_mask() {
+        eprintln!("skin {:?}", m.skin_lab);
+    }
     if let (Ok(path), Some(m)) = (std::env::var("MASK_PNG"), engine.scalp_mask()) {
         let data = m.data.iter().flat_map(|&v| [v, v, v, 255]).collect();
         write_png(&path, &Image::from_rgba(m.width, m.height, data)?)?;

@@ -161,6 +161,14 @@ impl Engine {
         self.calibration
     }
 
+    /// A Fitzpatrick shade for the photo's forehead skin, if it was found.
+    pub fn suggested_shade(&self) -> Option<&'static str> {
+        self.mask
+            .as_ref()?
+            .skin_lab
+            .map(crate::pigment::shade_for_skin)
+    }
+
     /// The scalp region grown from the forehead, if a photo is loaded.
     pub fn scalp_mask(&self) -> Option<&ScalpMask> {
         self.mask.as_ref()

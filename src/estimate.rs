@@ -147,6 +147,9 @@ fn guess(centre: Vec2, ipd: f32, photo: &Image) -> Calibration {
     )
 }
 
+/// Height of the vertex above the glabella on an upright adult head, mm.
+const UPRIGHT_TOP_MM: f32 = 100.0;
+
 /// Fit the head model to the photo: walk up from the glabella (and out to
 /// the sides) until the background starts, and size the head to match, so
 /// the curve of the scalp follows this head and this camera angle. Where the
@@ -213,6 +216,11 @@ pub fn fit_head(photo: &Image, frame: &Frame) -> Head {
     // thickness of whatever hair is there (unknown: assume none).
     if let Some(top) = outline(Vec2::new(0.0, 0.0), Vec2::new(0.0, 1.0), 45.0, 170.0) {
         head.top_mm = top.clamp(60.0, 120.0);
+        // Upright, an adult vertex shows about 100 mm above the glabella.
+        // A lower outline means the head is tipped towards the camera (or
+        // the camera is above it): the outline is then a point behind the
+        // vertex, further along the scalp.
+        head.arc_mm = (145.0 * UPRIGHT_TOP_MM / head.top_mm).clamp(120.0, 200.0);
     }
     let left = outline(Vec2::new(0.0, 25.0), Vec2::new(-1.0, 0.0), 45.0, 130.0);
     let right = outline(Vec2::new(0.0, 25.0), Vec2::new(1.0, 0.0), 45.0, 130.0);

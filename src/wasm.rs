@@ -95,6 +95,12 @@ impl Visualizer {
         Ok(self.engine.design().with_style(s).to_json())
     }
 
+    /// A Fitzpatrick shade ("I"…"VI") suggested by the forehead's skin tone.
+    #[wasm_bindgen(js_name = suggestedShade)]
+    pub fn suggested_shade(&self) -> Option<String> {
+        self.engine.suggested_shade().map(String::from)
+    }
+
     #[wasm_bindgen(js_name = setCalibration)]
     pub fn set_calibration(
         &mut self,

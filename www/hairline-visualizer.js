@@ -252,6 +252,7 @@ export class HairlineVisualizer extends HTMLElement {
     } catch (e) {
       throw new VisualizerError('invalid-design', String(e.message || e));
     }
+    this._shadeChosen = true;
     this._committed();
   }
 
@@ -382,6 +383,7 @@ export class HairlineVisualizer extends HTMLElement {
       throw new VisualizerError('invalid-image', String(e.message || e));
     }
     this._photo = { width, height };
+    this._suggestShade();
     this._view = { zoom: 1, cx: width / 2, cy: height / 2 };
     this._calTaps = [];
     this._undo = [];
@@ -389,6 +391,15 @@ export class HairlineVisualizer extends HTMLElement {
     this._pushHistory();
     this._syncControls();
     this._requestRender();
+  }
+
+  /** Until the visitor picks a shade, follow the one their skin suggests. */
+  _suggestShade() {
+    if (this._shadeChosen) return;
+    const shade = this._vis.suggestedShade();
+    if (!shade) return;
+    const d = this.getDesign();
+    if (d.shade !== shade) this._vis.setDesign(JSON.stringify({ ...d, shade }));
   }
 
   _handleFiles(files) {
@@ -555,10 +566,11 @@ export class HairlineVisualizer extends HTMLElement {
     this._zoomFit = this._iconButton('⤢');
     this._zoomIn = this._iconButton('+');
     this._compareBtn = el('button', { type: 'button', class: 'hv-btn hv-toggle', 'aria-pressed': 'false', part: 'button' });
+    this._guidesBtn = el('button', { type: 'button', class: 'hv-btn hv-toggle', 'aria-pressed': 'true', part: 'button' });
     this._status = el('p', { class: 'hv-status', part: 'status' });
     const stageBar = el('div', { class: 'hv-stagebar' }, [
       el('div', { class: 'hv-row' }, [this._zoomOut, this._zoomFit, this._zoomIn]),
-      this._compareBtn,
+      el('div', { class: 'hv-row' }, [this._guidesBtn, this._compareBtn]),
     ]);
 
     // Controls
@@ -584,6 +596,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._toolButtons = ['move', 'add', 'erase', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
     this._brush = this._slider('brush', 2, 40, 1);
     this._ipd = this._slider('ipd', 50, 75, 0.5);
+    this._ipd.input.value = 63;
     this._symmetric = el('input', { type: 'checkbox', id: 'hv-sym', checked: true });
     this._symLabel = el('label', { for: 'hv-sym', class: 'hv-check' });
     this._toolsLegend = el('legend');
@@ -674,6 +687,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._zoomOut.title = t.zoomOut;
     this._zoomFit.title = t.zoomFit;
     this._compareBtn.textContent = t.compare;
+    this._guidesBtn.textContent = t.guides;
     this._compareRange.setAttribute('aria-label', t.compareSlider);
     this._labelBefore.textContent = t.before;
     this._labelAfter.textContent = t.after;
@@ -739,11 +753,15 @@ export class HairlineVisualizer extends HTMLElement {
     });
 
     this._shadeSelect.addEventListener('change', () => {
+      this._shadeChosen = true;
       const v = this._shadeSelect.value;
       this._shadeColour.hidden = v !== 'custom';
       if (this._updateDesign({ shade: v === 'custom' ? this._shadeColour.value : v })) this._committed();
     });
-    this._shadeColour.addEventListener('input', () => this._updateDesign({ shade: this._shadeColour.value }));
+    this._shadeColour.addEventListener('input', () => {
+      this._shadeChosen = true;
+      this._updateDesign({ shade: this._shadeColour.value });
+    });
     this._shadeColour.addEventListener('change', () => this._committed());
 
     for (const b of [this._lookHealed, this._lookFresh]) {
@@ -757,6 +775,11 @@ export class HairlineVisualizer extends HTMLElement {
     this._zoomOut.addEventListener('click', () => this._zoomBy(1 / 1.5));
     this._zoomFit.addEventListener('click', () => this._fit());
     this._compareBtn.addEventListener('click', () => this._setCompare(!this._compare));
+    this._guidesBtn.addEventListener('click', () => {
+      const on = this._guidesBtn.getAttribute('aria-pressed') !== 'true';
+      this._guidesBtn.setAttribute('aria-pressed', String(on));
+      this._overlay.classList.toggle('hv-guides-off', !on);
+    });
     this._compareRange.addEventListener('input', () => { this._split = Number(this._compareRange.value) / 100; this._requestRender(); });
 
     this._undoBtn.addEventListener('click', () => this.undo());
@@ -994,6 +1017,7 @@ export class HairlineVisualizer extends HTMLElement {
     const ipd = Number(this._ipd.input.value) || 63;
     try {
       this._vis.setCalibration(a.x, a.y, b.x, b.y, ipd, 'visitor');
+      this._suggestShade();
       this._showMessage(this._t.calibrated);
       this._committed();
       return true;
@@ -1041,7 +1065,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._chooseBtn.disabled = false;
     this._cameraBtn.disabled = false;
     this._newPhotoBtn.disabled = false;
-    for (const b of [this._zoomIn, this._zoomOut, this._zoomFit, this._compareBtn]) b.disabled = !has;
+    for (const b of [this._zoomIn, this._zoomOut, this._zoomFit, this._compareBtn, this._guidesBtn]) b.disabled = !has;
     if (!this._vis) return;
     const d = this.getDesign();
     this._styleButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.style === d.style)));

@@ -340,6 +340,13 @@ impl Engine {
         Ok(())
     }
 
+    /// The dots the design shows, in image pixels (for tools and the
+    /// benchmark's Canvas2D baseline).
+    pub fn visible_dots(&mut self) -> Result<&[VisibleDot], String> {
+        self.update_dots()?;
+        Ok(&self.dots)
+    }
+
     /// Set the preview's view: `rect` of the photo shown at `width`×`height`.
     pub fn set_view(&mut self, rect: Rect, width: u32, height: u32) -> Result<(), String> {
         if width == 0 || height == 0 || width.saturating_mul(height) > MAX_PREVIEW_PIXELS {

@@ -196,6 +196,17 @@ impl Visualizer {
         self.engine.release_full();
     }
 
+    /// The visible dots in image pixels: `[x, y, radius, strength, …]`
+    /// (radius is the mean of the foreshortened axes).
+    #[wasm_bindgen(js_name = visibleDots)]
+    pub fn visible_dots(&mut self) -> Result<Vec<f32>, JsError> {
+        let dots = self.engine.visible_dots().map_err(js)?;
+        Ok(dots
+            .iter()
+            .flat_map(|d| [d.x, d.y, d.r * (d.sx * d.sy).sqrt(), d.strength])
+            .collect())
+    }
+
     /// Control points in image pixels: `[x0, y0, x1, y1, …]`.
     #[wasm_bindgen(js_name = controlPoints)]
     pub fn control_points(&self) -> Vec<f32> {
@@ -234,5 +245,36 @@ impl Visualizer {
     #[wasm_bindgen(js_name = extendStroke)]
     pub fn extend_stroke(&mut self, x: f32, y: f32) -> Result<(), JsError> {
         self.engine.extend_stroke(Vec2::new(x, y)).map_err(js)
+    }
+}
+
+/// Two buffers for the benchmark's floor: one full-image copy inside WASM.
+#[wasm_bindgen]
+pub struct CopyBench {
+    from: Vec<u8>,
+    to: Vec<u8>,
+}
+
+#[wasm_bindgen]
+impl CopyBench {
+    #[wasm_bindgen(constructor)]
+    pub fn new(bytes: usize) -> Result<CopyBench, JsError> {
+        let mut from = Vec::new();
+        let mut to = Vec::new();
+        from.try_reserve_exact(bytes).map_err(js)?;
+        to.try_reserve_exact(bytes).map_err(js)?;
+        from.resize(bytes, 7);
+        to.resize(bytes, 0);
+        Ok(CopyBench { from, to })
+    }
+
+    /// Copy the whole buffer once.
+    pub fn copy(&mut self) {
+        self.to.copy_from_slice(&self.from);
+    }
+
+    /// Address of the copied buffer (for `putImageData`).
+    pub fn ptr(&self) -> u32 {
+        self.to.as_ptr() as u32
     }
 }

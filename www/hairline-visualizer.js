@@ -917,7 +917,11 @@ export class HairlineVisualizer extends HTMLElement {
     const handle = e.target.closest?.('[data-point]');
     const pupil = e.target.closest?.('[data-pupil]');
     this._pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    this._stage.setPointerCapture?.(e.pointerId);
+    try {
+      this._stage.setPointerCapture(e.pointerId);
+    } catch {
+      // Synthetic events have no capturable pointer.
+    }
     if (this._pointers.size === 2) {
       // Second finger: pinch-zoom replaces whatever the first started.
       this._cancelDrag();

@@ -1,0 +1,218 @@
+// Benchmark (make bench): runs in Debian's headless Chromium and compares our
+// renderer with a floor (memcpy + putImageData of the same buffer) and a
+// baseline (the same dots drawn by Canvas2D), all measured in this run.
+// Prints a table and writes target/bench.json:
+//   [{name, width, height, dots, median_ms, baseline, ratio}, …]
+// ratio = median_ms / the named baseline's median_ms (lower is better).
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const PORT = Number(process.env.BENCH_PORT || 8141);
+const BASE = `http://127.0.0.1:${PORT}`;
+const QUICK = process.env.BENCH_QUICK === '1'; // fewer repetitions (used by the test that checks the bench runs)
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const fixtures = JSON.parse(await readFile(path.join(root, 'tests', 'fixtures', 'pupils.json'), 'utf8')).photos;
+const PHOTO = 'front-shaved-dark-01.jpg';
+
+const server = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '--root', path.join(root, 'www'), '--port', String(PORT)], {
+  env: { ...process.env, SERVE_TEST_PHOTOS: '1' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+
+async function open(browser, viewport) {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  for (let i = 0; ; i++) {
+    try {
+      await page.goto(`${BASE}/`);
+      break;
+    } catch (e) {
+      if (i > 50) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  await page.waitForFunction(() => customElements.get('hairline-visualizer'));
+  return page;
+}
+
+const rows = [];
+try {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+
+  // ---- render benchmarks at 12 MP and preview size ----
+  const page = await open(browser, { width: 1400, height: 1000 });
+  const reps = QUICK ? 3 : 15;
+  const result = await page.evaluate(async ({ photo, pupils, reps }) => {
+    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+    const time = async (n, fn) => {
+      await fn(); // warm-up
+      const xs = [];
+      for (let i = 0; i < n; i++) { const t = performance.now(); await fn(); xs.push(performance.now() - t); }
+      return median(xs);
+    };
+    const el = document.querySelector('hairline-visualizer');
+    // A 4032×3024 camera-sized photo: the test portrait enlarged on its backdrop.
+    const src = await createImageBitmap(await (await fetch(`/__photos/${photo}`)).blob());
+    const W = 4032, H = 3024, k = H / src.height;
+    const big = new OffscreenCanvas(W, H);
+    const bctx = big.getContext('2d');
+    bctx.drawImage(src, 0, 0, 4, 4, 0, 0, W, H); // backdrop colour from the corner
+    const ox = (W - src.width * k) / 2;
+    bctx.drawImage(src, ox, 0, src.width * k, H);
+    await el.loadImage(await createImageBitmap(big));
+    el.setCalibration({
+      leftPupil: { x: ox + pupils.leftPupil.x * k, y: pupils.leftPupil.y * k },
+      rightPupil: { x: ox + pupils.rightPupil.x * k, y: pupils.rightPupil.y * k },
+    });
+    // Full-scalp design: low line, maximum density, the whole head painted in.
+    const zones = [{ mode: 'add', radius_mm: 60, points: [[-60, 40], [60, 40], [60, 110], [-60, 110], [0, 75]] }];
+    el.setDesign({ ...el.getDesign(), height_mm: 55, density: 150, zones });
+    const vis = el._vis, mem = el._wasm.memory, glue = await import('/pkg/hairline_visualizer.js');
+    const out = [];
+    const canvas = new OffscreenCanvas(W, H);
+    const ctx = canvas.getContext('2d');
+
+    // floor: one memcpy of the buffer inside WASM, and putImageData of it.
+    const cb = new glue.CopyBench(W * H * 4);
+    const memcpy = await time(reps, () => cb.copy());
+    const put = await time(reps, () => ctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, cb.ptr(), W * H * 4), W, H), 0, 0));
+    cb.free();
+    out.push({ name: 'floor: memcpy 12MP in wasm', width: W, height: H, dots: 0, median_ms: memcpy });
+    out.push({ name: 'floor: putImageData 12MP', width: W, height: H, dots: 0, median_ms: put });
+
+    // ours: full render (photo + all dots) at 12 MP.
+    let stats;
+    const full = await time(reps, () => { stats = vis.renderFull(); });
+    vis.releaseFull();
+    out.push({ name: 'ours: full render 12MP', width: W, height: H, dots: stats.dots, median_ms: full });
+
+    // baseline: the same dots drawn by Canvas2D (arc + fill, multiply) over the photo.
+    const dots = vis.visibleDots();
+    const photoBitmap = await createImageBitmap(big);
+    const drawCanvas = (c2, scale) => {
+      c2.globalCompositeOperation = 'copy';
+      c2.drawImage(photoBitmap, 0, 0, c2.canvas.width, c2.canvas.height);
+      c2.globalCompositeOperation = 'multiply';
+      for (let i = 0; i < dots.length; i += 4) {
+        c2.fillStyle = `rgba(70,72,79,${dots[i + 3]})`;
+        c2.beginPath();
+        c2.arc(dots[i] * scale, dots[i + 1] * scale, Math.max(0.5, dots[i + 2] * scale), 0, Math.PI * 2);
+        c2.fill();
+      }
+      c2.getImageData(0, 0, 1, 1); // wait for the raster work
+    };
+    const canvasFull = await time(Math.max(3, Math.floor(reps / 3)), () => drawCanvas(ctx, 1));
+    out.push({ name: 'baseline: Canvas2D dots 12MP', width: W, height: H, dots: dots.length / 4, median_ms: canvasFull });
+
+    // preview: 1280×960 view of the whole photo, render + present.
+    const pw = 1280, ph = 960;
+    const pcanvas = new OffscreenCanvas(pw, ph);
+    const pctx = pcanvas.getContext('2d');
+    vis.setView(0, 0, W, H, pw, ph);
+    let pstats;
+    const preview = await time(reps * 2, () => {
+      pstats = vis.renderPreview();
+      pctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, vis.previewPtr(), pw * ph * 4), pw, ph), 0, 0);
+    });
+    out.push({ name: 'ours: preview render+present', width: pw, height: ph, dots: pstats.dots, median_ms: preview });
+    const canvasPreview = await time(Math.max(3, reps), () => drawCanvas(pctx, pw / W));
+    out.push({ name: 'baseline: Canvas2D dots preview', width: pw, height: ph, dots: dots.length / 4, median_ms: canvasPreview });
+    return out;
+  }, { photo: PHOTO, pupils: fixtures[PHOTO], reps });
+  rows.push(...result);
+  await page.close();
+
+  // ---- interaction: a 2-second drag of the mid-frontal point ----
+  const ipage = await open(browser, { width: 1600, height: 1300 });
+  await ipage.evaluate(async ({ photo, pupils }) => {
+    const el = document.querySelector('hairline-visualizer');
+    el.scrollIntoView();
+    await el.loadImage(`/__photos/${photo}`);
+    el.setCalibration(pupils);
+  }, { photo: PHOTO, pupils: fixtures[PHOTO] });
+  await ipage.waitForTimeout(300);
+  const handle = ipage.locator('hairline-visualizer g[data-point="3"]');
+  const box = await handle.boundingBox();
+  const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+  await ipage.evaluate(() => {
+    const el = document.querySelector('hairline-visualizer');
+    window.__frames = [];
+    el.addEventListener('render', (e) => window.__frames.push({ t: performance.now(), w: e.detail.width, h: e.detail.height }));
+  });
+  await ipage.mouse.move(cx, cy);
+  await ipage.mouse.down();
+  const t0 = Date.now();
+  let i = 0;
+  while (Date.now() - t0 < 2000) {
+    const a = (i++ / 30) * Math.PI;
+    await ipage.mouse.move(cx + Math.sin(a) * 20, cy + Math.sin(a * 0.7) * 30);
+  }
+  await ipage.mouse.up();
+  const frames = await ipage.evaluate(() => window.__frames);
+  const span = frames.length > 1 ? frames[frames.length - 1].t - frames[0].t : 1;
+  const gaps = frames.slice(1).map((f, k) => f.t - frames[k].t).sort((a, b) => a - b);
+  const medianGap = gaps[Math.floor(gaps.length / 2)] || 0;
+  rows.push({
+    name: 'interaction: drag fps', width: frames[0]?.w || 0, height: frames[0]?.h || 0, dots: 0,
+    median_ms: medianGap, fps: ((frames.length - 1) * 1000) / span, worst_ms: gaps[gaps.length - 1] || 0,
+  });
+  await ipage.close();
+
+  // ---- load: module import to `ready`, fresh context each time ----
+  const loads = [];
+  for (let k = 0; k < (QUICK ? 2 : 5); k++) {
+    const ctx = await browser.newContext();
+    const p = await ctx.newPage();
+    // A blank page on our origin, so only the module and the wasm load.
+    await p.route(`${BASE}/blank`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>b</title><body></body>' }));
+    await p.goto(`${BASE}/blank`);
+    loads.push(await p.evaluate(async () => {
+      const t = performance.now();
+      await import('/hairline-visualizer.js');
+      const el = document.createElement('hairline-visualizer');
+      const ready = new Promise((r) => el.addEventListener('ready', r, { once: true }));
+      document.body.append(el);
+      await ready;
+      return performance.now() - t;
+    }));
+    await ctx.close();
+  }
+  loads.sort((a, b) => a - b);
+  const wasm = await readFile(path.join(root, 'www', 'pkg', 'hairline_visualizer_bg.wasm'));
+  rows.push({
+    name: 'load: import to ready', width: 0, height: 0, dots: 0, median_ms: loads[Math.floor(loads.length / 2)],
+    wasm_bytes: wasm.length, wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
+  });
+  await browser.close();
+} finally {
+  server.kill();
+}
+
+// Ratios against baselines measured in this run.
+const by = (name) => rows.find((r) => r.name === name);
+const ratio = (row, base) => { row.baseline = base; row.ratio = row.median_ms / by(base).median_ms; };
+for (const r of rows) { r.baseline = null; r.ratio = null; }
+ratio(by('ours: full render 12MP'), 'floor: memcpy 12MP in wasm');
+ratio(by('baseline: Canvas2D dots 12MP'), 'ours: full render 12MP');
+ratio(by('ours: preview render+present'), 'floor: putImageData 12MP');
+ratio(by('baseline: Canvas2D dots preview'), 'ours: preview render+present');
+
+await mkdir(path.join(root, 'target'), { recursive: true });
+await writeFile(path.join(root, 'target', 'bench.json'), JSON.stringify(rows, null, 2));
+
+const pad = (s, n) => String(s).padEnd(n);
+const num = (v, d = 2) => (v == null ? '' : Number(v).toFixed(d));
+console.log(`\n${pad('benchmark', 34)}${pad('size', 12)}${pad('dots', 9)}${pad('median ms', 11)}${pad('ratio', 8)}vs`);
+for (const r of rows) {
+  const size = r.width ? `${r.width}×${r.height}` : '';
+  console.log(`${pad(r.name, 34)}${pad(size, 12)}${pad(r.dots || '', 9)}${pad(num(r.median_ms), 11)}${pad(num(r.ratio), 8)}${r.baseline || ''}`);
+}
+const drag = by('interaction: drag fps');
+const load = by('load: import to ready');
+console.log(`\ndrag: ${num(drag.fps, 1)} frames/s, worst frame ${num(drag.worst_ms, 1)} ms (median ${num(drag.median_ms, 1)} ms)`);
+console.log(`wasm: ${(load.wasm_bytes / 1024).toFixed(1)} KB raw, ${(load.wasm_gzip_bytes / 1024).toFixed(1)} KB gzip; import → ready ${num(load.median_ms, 0)} ms`);
+console.log(`full render is ${num(by('baseline: Canvas2D dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: full render 12MP').ratio, 1)}× the memcpy floor`);

@@ -8,7 +8,7 @@ use crate::estimate::{estimate, fit_head};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
-use crate::render::{composite, visible_dots, Scene, VisibleDot};
+use crate::render::{composite, place, visible_dots, Placed, Scene, VisibleDot};
 use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
@@ -41,6 +41,10 @@ pub struct Engine {
     head: Head,
     design: Design,
     field: Option<DotField>,
+    /// Field dots placed on the photo, for (seed, photo_version).
+    placed: Option<((u32, u64), Vec<Placed>)>,
+    /// Bumped whenever the photo, calibration or head model changes.
+    photo_version: u64,
     line: Option<(hairline_key::Key, DistanceGrid)>,
     zones: ZoneGrid,
     mask: Option<ScalpMask>,
@@ -117,6 +121,7 @@ impl Engine {
     /// Forget the photo and everything derived from it.
     pub fn clear_photo(&mut self) {
         self.photo = None;
+        self.placed = None;
         self.staged = None;
         self.calibration = None;
         self.mask = None;
@@ -328,13 +333,18 @@ impl Engine {
         let (Some(field), Some((_, line))) = (self.field.as_ref(), self.line.as_ref()) else {
             return Err("internal: dot field missing".into());
         };
+        let key = (field.seed, self.photo_version);
+        if self.placed.as_ref().map(|p| p.0) != Some(key) {
+            self.placed = Some((key, place(field, &frame, self.mask.as_ref())));
+        }
+        let placed = self.placed.as_ref().map(|p| p.1.as_slice()).unwrap_or(&[]);
         let scene = Scene {
-            field,
+            placed,
+            threshold: field.threshold(self.design.density),
             design: &self.design,
-            frame: &frame,
+            px_per_mm: frame.px_per_mm,
             line,
             zones: &self.zones,
-            mask: self.mask.as_ref(),
         };
         visible_dots(&scene, &mut self.dots);
         Ok(())

@@ -196,9 +196,10 @@ pub fn feather_for(d: &Design) -> Feather {
 
 impl Feather {
     /// Density factor in `[0, 1]` at signed distance `d` (mm, positive
-    /// behind the line) for a dot at face position `p`.
-    pub fn factor(&self, d: f32, p: Vec2, seed: u32) -> f32 {
-        let d = d + self.jitter * (value_noise(p, 3.5, seed) * 2.0 - 1.0);
+    /// behind the line) for a dot whose edge noise is `noise` (in `[-1, 1]`,
+    /// from [`edge_noise`]).
+    pub fn factor(&self, d: f32, noise: f32) -> f32 {
+        let d = d + self.jitter * noise;
         if d >= self.width {
             1.0
         } else if d >= 0.0 {
@@ -214,6 +215,12 @@ impl Feather {
             0.0
         }
     }
+}
+
+/// The irregular micro-zigzag of the hairline's edge at face position `p`,
+/// in `[-1, 1]` (features about 3.5 mm across).
+pub fn edge_noise(p: Vec2, seed: u32) -> f32 {
+    value_noise(p, 3.5, seed) * 2.0 - 1.0
 }
 
 /// Smooth 2D value noise in `[0, 1]` with features about `scale` mm across.
@@ -417,20 +424,20 @@ mod tests {
         let p = Vec2::new(0.0, 80.0);
         for s in Style::ALL {
             let f = feather_for(&Design::preset(s));
-            assert_eq!(f.factor(40.0, p, 1), 1.0);
-            assert_eq!(f.factor(-40.0, p, 1), 0.0);
+            assert_eq!(f.factor(40.0, edge_noise(p, 1)), 1.0);
+            assert_eq!(f.factor(-40.0, edge_noise(p, 1)), 0.0);
         }
         let natural = feather_for(&Design::preset(Style::Natural));
         let defined = feather_for(&Design::preset(Style::Defined));
         // Natural has strays ahead; defined has none and is dense right at the line.
         let ahead: f32 = (0..200)
-            .map(|i| natural.factor(-2.0, Vec2::new(i as f32, 80.0), 1))
+            .map(|i| natural.factor(-2.0, edge_noise(Vec2::new(i as f32, 80.0), 1)))
             .sum();
         assert!(ahead > 0.0);
         let ahead_def: f32 = (0..200)
-            .map(|i| defined.factor(-1.0, Vec2::new(i as f32, 80.0), 1))
+            .map(|i| defined.factor(-1.0, edge_noise(Vec2::new(i as f32, 80.0), 1)))
             .sum();
         assert_eq!(ahead_def, 0.0);
-        assert!(defined.factor(2.0, p, 1) > natural.factor(2.0, p, 1));
+        assert!(defined.factor(2.0, 0.0) > natural.factor(2.0, 0.0));
     }
 }

@@ -4,12 +4,12 @@
 
 use crate::design::Design;
 use crate::geom::{smoothstep, Vec2};
-use crate::hairline::{feather_for, DistanceGrid};
+use crate::hairline::{edge_noise, feather_for, DistanceGrid};
 use crate::image::{Image, Rect};
 use crate::pigment::{look_params, parse_shade, Pigment, HALO_RGB};
 use crate::scale::Frame;
 use crate::scalp::{ScalpMask, ZoneGrid};
-use crate::scatter::DotField;
+use crate::scatter::{Dot, DotField};
 
 /// A dot to draw, in image pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,15 +25,67 @@ pub struct VisibleDot {
     pub strength: f32,
 }
 
+/// A field dot placed on this photo: everything about it that depends only
+/// on the dot field, the calibration and the photo, computed once and reused
+/// for every design change and frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Placed {
+    pub dot: Dot,
+    /// Image pixels.
+    pub x: f32,
+    pub y: f32,
+    /// Foreshortening across and up the face.
+    pub sx: f32,
+    pub sy: f32,
+    /// Scalp mask at the dot, 0..1.
+    pub mask: f32,
+    /// The hairline edge's noise at the dot, -1..1.
+    pub noise: f32,
+}
+
+/// Place the field's dots on the photo, dropping those on the far side of
+/// the head, in raster order (bands of 8 image rows, left to right):
+/// compositing in this order keeps the rows a dot touches in cache, where
+/// rank order would miss on every dot. `mask: None` lets dots go anywhere
+/// behind the line (tests on flat images).
+pub fn place(field: &DotField, frame: &Frame, mask: Option<&ScalpMask>) -> Vec<Placed> {
+    let mut placed: Vec<Placed> = field
+        .dots
+        .iter()
+        .filter_map(|dot| {
+            let p = Vec2::new(dot.x, dot.y);
+            let q = frame.try_to_image(p)?;
+            let (sx, sy) = frame.head.foreshortening(p);
+            Some(Placed {
+                dot: *dot,
+                x: q.x,
+                y: q.y,
+                sx,
+                sy,
+                mask: mask.map_or(1.0, |m| m.sample(q)),
+                noise: edge_noise(p, field.seed),
+            })
+        })
+        .collect();
+    placed.sort_by(|a, b| {
+        (a.y / 8.0)
+            .floor()
+            .total_cmp(&(b.y / 8.0).floor())
+            .then(a.x.total_cmp(&b.x))
+    });
+    placed
+}
+
 /// Everything that decides which dots show.
 pub struct Scene<'a> {
-    pub field: &'a DotField,
+    /// From [`place`].
+    pub placed: &'a [Placed],
+    /// Rank threshold for the design's density ([`DotField::threshold`]).
+    pub threshold: f32,
     pub design: &'a Design,
-    pub frame: &'a Frame,
+    pub px_per_mm: f32,
     pub line: &'a DistanceGrid,
     pub zones: &'a ZoneGrid,
-    /// `None` lets dots go anywhere behind the line (tests on flat images).
-    pub mask: Option<&'a ScalpMask>,
 }
 
 /// Fill `out` with the dots the design shows. Stable: a dot's position and
@@ -46,26 +98,19 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         rgb: [70, 72, 79],
         strength: 0.74,
     });
-    let t = scene.field.threshold(d.density);
+    let t = scene.threshold;
     let feather = feather_for(d);
     let r_mm = d.dot_mm * 0.5 * look.size;
-    let ppm = scene.frame.px_per_mm;
+    let ppm = scene.px_per_mm;
     let base_strength = pigment.strength * look.strength;
-    for dot in &scene.field.dots {
+    for at in scene.placed {
+        let dot = &at.dot;
         if dot.u >= t {
             continue;
         }
         let p = Vec2::new(dot.x, dot.y);
-        let line = feather.factor(scene.line.sample(p), p, d.seed);
-        let mut m = line;
-        let Some(q) = scene.frame.try_to_image(p) else {
-            continue; // On the far side of the head.
-        };
-        if m > 0.0 {
-            if let Some(mask) = scene.mask {
-                m *= mask.sample(q);
-            }
-        }
+        let line = feather.factor(scene.line.sample(p), at.noise);
+        let mut m = line * at.mask;
         if scene.zones.any {
             let z = scene.zones.sample(p);
             if z > 0.0 {
@@ -79,13 +124,12 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         }
         // Hairline dots are made with a single needle: a little smaller.
         let size = dot.size * (0.88 + 0.12 * smoothstep(0.0, 1.0, line));
-        let (sx, sy) = scene.frame.head.foreshortening(p);
         out.push(VisibleDot {
-            x: q.x,
-            y: q.y,
+            x: at.x,
+            y: at.y,
             r: r_mm * size * ppm,
-            sx,
-            sy,
+            sx: at.sx,
+            sy: at.sy,
             strength: (base_strength * dot.dark).min(1.0),
         });
     }
@@ -134,8 +178,34 @@ pub fn composite(
     }
 }
 
+/// Coverage tables: for an edge-to-radius ratio `k`, coverage (0..=256) of a
+/// pixel whose squared normalised distance from the dot's centre is
+/// `s = (d / r_out)²`, in `LUT_SIZE` steps. Built once.
+const LUT_SIZE: usize = 256;
+const LUT_KS: usize = 64;
+const LUT_K_MAX: f32 = 2.0;
+
+fn coverage_luts() -> &'static [[u16; LUT_SIZE]; LUT_KS] {
+    static LUTS: std::sync::OnceLock<Box<[[u16; LUT_SIZE]; LUT_KS]>> = std::sync::OnceLock::new();
+    LUTS.get_or_init(|| {
+        let mut luts = Box::new([[0u16; LUT_SIZE]; LUT_KS]);
+        for (ki, lut) in luts.iter_mut().enumerate() {
+            let k = (ki as f32 + 0.5) / LUT_KS as f32 * LUT_K_MAX;
+            for (i, v) in lut.iter_mut().enumerate() {
+                // Sample the middle of the bucket.
+                let s = (i as f32 + 0.5) / LUT_SIZE as f32;
+                let t = ((1.0 / k + 0.5) * (1.0 - s.sqrt())).clamp(0.0, 1.0);
+                *v = (t * t * (3.0 - 2.0 * t) * 256.0).round() as u16;
+            }
+        }
+        luts
+    })
+}
+
 /// One anti-aliased, soft-edged (elliptical when foreshortened) dot
-/// multiplied into `out`.
+/// multiplied into `out`. Coverage comes from a table indexed by the
+/// squared distance, stepped incrementally along each row, so a pixel costs
+/// a few adds and multiplies.
 fn draw_dot(
     out: &mut Image,
     view: Rect,
@@ -148,46 +218,62 @@ fn draw_dot(
     let cx = (d.x - view.x) * k;
     let cy = (d.y - view.y) * k;
     let (rx, ry) = (d.r * k * d.sx, d.r * k * d.sy);
+    if !(rx > 0.0 && ry > 0.0 && cx.is_finite() && cy.is_finite()) {
+        return;
+    }
     // Dots smaller than a pixel keep their total darkness instead of
     // vanishing or flickering: widen them and lower their strength.
     let (ex, ey) = (rx.max(0.7), ry.max(0.7));
     let gain = (rx * ry) / (ex * ey);
     let rmin = ex.min(ey);
     let edge = (softness * rmin).max(0.9);
-    let reach = ex.max(ey) + edge * 0.5 + 0.5;
+    let r_out = rmin + edge * 0.5;
+    let ratio = (edge / rmin).min(LUT_K_MAX * 0.999);
+    let lut = &coverage_luts()[(ratio / LUT_K_MAX * LUT_KS as f32) as usize];
+    let peak = (d.strength * gain * 256.0) as u32;
+    // Distance in short-radius pixels: q = A dx² + 2B dx dy + C dy².
+    let (ax, ay) = (axes.0.scale(rmin / ex), axes.1.scale(rmin / ey));
+    let a = ax.x * ax.x + ay.x * ay.x;
+    let b = ax.x * ax.y + ay.x * ay.y;
+    let c = ax.y * ax.y + ay.y * ay.y;
+    let r2 = r_out * r_out;
+    let scale = LUT_SIZE as f32 / r2;
     let (w, h) = (out.width as i32, out.height as i32);
-    let x0 = ((cx - reach).floor() as i32).max(0);
-    let x1 = ((cx + reach).ceil() as i32).min(w - 1);
-    let y0 = ((cy - reach).floor() as i32).max(0);
-    let y1 = ((cy + reach).ceil() as i32).min(h - 1);
+    let det = a * c - b * b;
+    if det <= 0.0 {
+        return;
+    }
+    // The ellipse's bounding box; pixels past its rim read coverage 0.
+    let half_w = (r2 * c / det).sqrt();
+    let half_h = (r2 * a / det).sqrt();
+    let x0 = ((cx - half_w - 0.5).ceil() as i32).max(0);
+    let x1 = ((cx + half_w - 0.5).floor() as i32).min(w - 1);
+    let y0 = ((cy - half_h - 0.5).ceil() as i32).max(0);
+    let y1 = ((cy + half_h - 0.5).floor() as i32).min(h - 1);
     if x0 > x1 || y0 > y1 {
         return;
     }
-    let peak = d.strength * gain * 256.0;
-    // Distances in units of the short radius: the edge ramp is `edge` pixels
-    // wide across the short axis.
-    let (ax, ay) = (axes.0.scale(rmin / ex), axes.1.scale(rmin / ey));
-    let inv_edge = 1.0 / edge;
     let stride = out.width as usize * 4;
+    let dx0 = x0 as f32 + 0.5 - cx;
+    // q(dx, dy) = a dx² + 2b dx dy + c dy², stepped by forward differences
+    // (exact for a quadratic): no square root or division per pixel.
+    let ddq = 2.0 * a * scale;
     for y in y0..=y1 {
         let dy = y as f32 + 0.5 - cy;
-        let row = &mut out.data[y as usize * stride..(y as usize + 1) * stride];
-        for x in x0..=x1 {
-            let dx = x as f32 + 0.5 - cx;
-            let u = dx * ax.x + dy * ax.y;
-            let v = dx * ay.x + dy * ay.y;
-            let dist = (u * u + v * v).sqrt();
-            let t = ((rmin - dist) * inv_edge + 0.5).clamp(0.0, 1.0);
-            if t <= 0.0 {
-                continue;
+        let mut q = (a * dx0 * dx0 + 2.0 * b * dx0 * dy + c * dy * dy) * scale;
+        let mut dq = (a * (2.0 * dx0 + 1.0) + 2.0 * b * dy) * scale;
+        let row = &mut out.data
+            [y as usize * stride + x0 as usize * 4..y as usize * stride + (x1 as usize + 1) * 4];
+        for px in row.chunks_exact_mut(4) {
+            if q < LUT_SIZE as f32 {
+                let alpha = (peak * lut[q as usize] as u32) >> 8; // 0..=256
+                for ch in 0..3 {
+                    let f = 256 - ((alpha * ink[ch]) >> 8);
+                    px[ch] = ((px[ch] as u32 * f) >> 8) as u8;
+                }
             }
-            let cov = t * t * (3.0 - 2.0 * t);
-            let a = (peak * cov) as u32; // 0..=256
-            let px = &mut row[x as usize * 4..x as usize * 4 + 3];
-            for c in 0..3 {
-                let f = 256 - ((a * ink[c]) >> 8);
-                px[c] = ((px[c] as u32 * f) >> 8) as u8;
-            }
+            q += dq;
+            dq += ddq;
         }
     }
 }
@@ -216,13 +302,14 @@ mod tests {
         let f = frame();
         let line = DistanceGrid::build(&curve(&control_points(design), 16));
         let zones = ZoneGrid::from_strokes(&design.zones);
+        let placed = place(field, &f, None);
         let scene = Scene {
-            field,
+            placed: &placed,
+            threshold: field.threshold(design.density),
             design,
-            frame: &f,
+            px_per_mm: f.px_per_mm,
             line: &line,
             zones: &zones,
-            mask: None,
         };
         let mut out = Vec::new();
         visible_dots(&scene, &mut out);

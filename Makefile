@@ -138,6 +138,7 @@ test-wasm: tool-rust-target tool-wasm-bindgen tool-apt
 
 test-e2e: build
 	npx playwright test
+	node --test tests/bench/
 
 bench: build
 	node tests/bench/run.mjs

@@ -90,6 +90,41 @@ function looksLikeHeic(blob) {
   return /image\/hei[cf]/.test(blob.type) || name.endsWith('.heic') || name.endsWith('.heif');
 }
 
+let decodeWorker = null;
+let decodeQueue = Promise.resolve();
+
+/** RGBA pixels of `bitmap` scaled to width×height, read in a worker when
+ * the browser allows (no main-thread freeze for camera-sized photos).
+ * Requests from several widgets take turns on the one worker. */
+function readPixels(bitmap, width, height) {
+  const job = decodeQueue.then(() => readPixelsNow(bitmap, width, height));
+  decodeQueue = job.catch(() => {});
+  return job;
+}
+
+async function readPixelsNow(bitmap, width, height) {
+  if (typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
+    try {
+      decodeWorker ||= new Worker(new URL('./decode-worker.js', MODULE_URL));
+      // The worker closes what it is given; keep the caller's bitmap usable.
+      const copy = await createImageBitmap(bitmap);
+      const reply = await new Promise((resolve, reject) => {
+        decodeWorker.onmessage = (e) => resolve(e.data);
+        decodeWorker.onerror = (e) => reject(e);
+        decodeWorker.postMessage({ bitmap: copy, width, height }, [copy]);
+      });
+      if (reply.pixels) return new Uint8ClampedArray(reply.pixels);
+    } catch {
+      decodeWorker = null; // fall back to the main thread below
+    }
+  }
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  return ctx.getImageData(0, 0, width, height).data;
+}
+
 // ---------------------------------------------------------------- element
 
 export class HairlineVisualizer extends HTMLElement {
@@ -364,11 +399,7 @@ export class HairlineVisualizer extends HTMLElement {
       width = Math.max(1, Math.floor(width * k));
       height = Math.max(1, Math.floor(height * k));
     }
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    ctx.imageSmoothingQuality = 'high';
-    ctx.drawImage(bitmap, 0, 0, width, height);
-    const data = ctx.getImageData(0, 0, width, height).data;
+    const data = await readPixels(bitmap, width, height);
     let ptr;
     try {
       ptr = this._vis.stagePhoto(width, height);

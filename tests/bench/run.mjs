@@ -76,14 +76,6 @@ try {
     const canvas = new OffscreenCanvas(W, H);
     const ctx = canvas.getContext('2d');
 
-    // floor: one memcpy of the buffer inside WASM, and putImageData of it.
-    const cb = new glue.CopyBench(W * H * 4);
-    const memcpy = await time(reps, () => cb.copy());
-    const put = await time(reps, () => ctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, cb.ptr(), W * H * 4), W, H), 0, 0));
-    cb.free();
-    out.push({ name: 'floor: memcpy 12MP in wasm', width: W, height: H, dots: 0, median_ms: memcpy });
-    out.push({ name: 'floor: putImageData 12MP', width: W, height: H, dots: 0, median_ms: put });
-
     // ours: full render (photo + all dots) at 12 MP.
     let stats;
     const full = await time(reps, () => { stats = vis.renderFull(); });
@@ -121,6 +113,17 @@ try {
     out.push({ name: 'ours: preview render+present', width: pw, height: ph, dots: pstats.dots, median_ms: preview });
     const canvasPreview = await time(Math.max(3, reps), () => drawCanvas(pctx, pw / W));
     out.push({ name: 'baseline: Canvas2D dots preview', width: pw, height: ph, dots: dots.length / 4, median_ms: canvasPreview });
+    // WASM memory only grows, so its size now is the peak of everything above
+    // (the floor's copy buffers come after this).
+    out.push({ name: 'memory: wasm peak', width: W, height: H, dots: 0, median_ms: null, wasm_bytes: mem.buffer.byteLength, image_buffers: mem.buffer.byteLength / (W * H * 4) });
+    // floor: one memcpy of the buffer inside WASM, and putImageData of it.
+    const cb = new glue.CopyBench(W * H * 4);
+    const memcpy = await time(reps, () => cb.copy());
+    const put = await time(reps, () => ctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, cb.ptr(), W * H * 4), W, H), 0, 0));
+    cb.free();
+    out.push({ name: 'floor: memcpy 12MP in wasm', width: W, height: H, dots: 0, median_ms: memcpy });
+    out.push({ name: 'floor: putImageData 12MP', width: W, height: H, dots: 0, median_ms: put });
+
     return out;
   }, { photo: PHOTO, pupils: fixtures[PHOTO], reps });
   rows.push(...result);
@@ -209,10 +212,13 @@ const num = (v, d = 2) => (v == null ? '' : Number(v).toFixed(d));
 console.log(`\n${pad('benchmark', 34)}${pad('size', 12)}${pad('dots', 9)}${pad('median ms', 11)}${pad('ratio', 8)}vs`);
 for (const r of rows) {
   const size = r.width ? `${r.width}×${r.height}` : '';
+  if (r.median_ms == null) continue;
   console.log(`${pad(r.name, 34)}${pad(size, 12)}${pad(r.dots || '', 9)}${pad(num(r.median_ms), 11)}${pad(num(r.ratio), 8)}${r.baseline || ''}`);
 }
 const drag = by('interaction: drag fps');
 const load = by('load: import to ready');
 console.log(`\ndrag: ${num(drag.fps, 1)} frames/s, worst frame ${num(drag.worst_ms, 1)} ms (median ${num(drag.median_ms, 1)} ms)`);
 console.log(`wasm: ${(load.wasm_bytes / 1024).toFixed(1)} KB raw, ${(load.wasm_gzip_bytes / 1024).toFixed(1)} KB gzip; import → ready ${num(load.median_ms, 0)} ms`);
+const memory = by('memory: wasm peak');
+console.log(`wasm memory peak: ${(memory.wasm_bytes / 2 ** 20).toFixed(0)} MB = ${num(memory.image_buffers, 2)} × one 12 MP RGBA buffer`);
 console.log(`full render is ${num(by('baseline: Canvas2D dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: full render 12MP').ratio, 1)}× the memcpy floor`);

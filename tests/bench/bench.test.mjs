@@ -1,0 +1,40 @@
+// The benchmark runs and writes its JSON (no timing is asserted: machines
+// are shared and noisy; `make bench` reports, this only checks it works).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const json = path.join(root, 'target', 'bench.json');
+
+test('make bench runs and writes target/bench.json', { timeout: 180_000 }, async () => {
+  await rm(json, { force: true });
+  const stdout = await new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(root, 'tests', 'bench', 'run.mjs')], {
+      cwd: root, env: { ...process.env, BENCH_QUICK: '1', BENCH_PORT: '8143' }, timeout: 170_000,
+    }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)));
+  });
+  assert.match(stdout, /ours: full render 12MP/);
+  const rows = JSON.parse(await readFile(json, 'utf8'));
+  const names = rows.map((r) => r.name);
+  for (const name of ['floor: memcpy 12MP in wasm', 'floor: putImageData 12MP', 'ours: full render 12MP',
+    'baseline: Canvas2D dots 12MP', 'ours: preview render+present', 'interaction: drag fps', 'load: import to ready']) {
+    assert.ok(names.includes(name), `missing row ${name}`);
+  }
+  for (const r of rows) {
+    for (const key of ['name', 'width', 'height', 'dots', 'median_ms', 'baseline', 'ratio']) assert.ok(key in r, `${r.name} lacks ${key}`);
+  }
+  const full = rows.find((r) => r.name === 'ours: full render 12MP');
+  assert.equal(full.width, 4032);
+  assert.equal(full.height, 3024);
+  assert.ok(full.dots > 10_000, `full-scalp design drew only ${full.dots} dots`);
+  assert.ok(full.median_ms > 0 && Number.isFinite(full.ratio));
+  assert.equal(full.baseline, 'floor: memcpy 12MP in wasm');
+  const drag = rows.find((r) => r.name === 'interaction: drag fps');
+  assert.ok(drag.fps > 0, 'the drag produced frames');
+  const load = rows.find((r) => r.name === 'load: import to ready');
+  assert.ok(load.wasm_bytes > 10_000 && load.wasm_gzip_bytes < load.wasm_bytes);
+});

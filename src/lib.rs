@@ -22,8 +22,10 @@
 //! - [`pigment`]: shades and the healed / fresh looks.
 //! - [`image`]: RGBA8 buffers and resampling.
 //! - [`render`]: picks the visible dots and composites them into a view.
+//! - [`blend`]: the per-row multiply loop (scalar and `simd128`).
 //! - [`engine`]: the stateful session the binding layer drives.
 
+pub mod blend;
 pub mod design;
 pub mod engine;
 pub mod estimate;

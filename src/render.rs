@@ -2,6 +2,7 @@
 //! them into a view of the photo by multiplying, so skin texture, shine and
 //! shadows stay visible through the pigment.
 
+use crate::blend::{Lut, Row, LUT_SIZE};
 use crate::design::Design;
 use crate::geom::{smoothstep, Vec2};
 use crate::hairline::{edge_noise, feather_for, DistanceGrid};
@@ -181,17 +182,17 @@ pub fn composite(
 /// Coverage tables: for an edge-to-radius ratio `k`, coverage (0..=256) of a
 /// pixel whose squared normalised distance from the dot's centre is
 /// `s = (d / r_out)²`, in `LUT_SIZE` steps. Built once.
-const LUT_SIZE: usize = 256;
 const LUT_KS: usize = 64;
 const LUT_K_MAX: f32 = 2.0;
 
-fn coverage_luts() -> &'static [[u16; LUT_SIZE]; LUT_KS] {
-    static LUTS: std::sync::OnceLock<Box<[[u16; LUT_SIZE]; LUT_KS]>> = std::sync::OnceLock::new();
+fn coverage_luts() -> &'static [Lut; LUT_KS] {
+    static LUTS: std::sync::OnceLock<Box<[Lut; LUT_KS]>> = std::sync::OnceLock::new();
     LUTS.get_or_init(|| {
-        let mut luts = Box::new([[0u16; LUT_SIZE]; LUT_KS]);
+        let mut luts = Box::new([[0u16; LUT_SIZE + 1]; LUT_KS]);
         for (ki, lut) in luts.iter_mut().enumerate() {
             let k = (ki as f32 + 0.5) / LUT_KS as f32 * LUT_K_MAX;
-            for (i, v) in lut.iter_mut().enumerate() {
+            // The last entry stays 0: outside the dot.
+            for (i, v) in lut.iter_mut().enumerate().take(LUT_SIZE) {
                 // Sample the middle of the bucket.
                 let s = (i as f32 + 0.5) / LUT_SIZE as f32;
                 let t = ((1.0 / k + 0.5) * (1.0 - s.sqrt())).clamp(0.0, 1.0);
@@ -258,23 +259,14 @@ fn draw_dot(
     // q(dx, dy) = a dx² + 2b dx dy + c dy², stepped by forward differences
     // (exact for a quadratic): no square root or division per pixel.
     let ddq = 2.0 * a * scale;
+    let blend = Row { lut, peak, ink };
     for y in y0..=y1 {
         let dy = y as f32 + 0.5 - cy;
-        let mut q = (a * dx0 * dx0 + 2.0 * b * dx0 * dy + c * dy * dy) * scale;
-        let mut dq = (a * (2.0 * dx0 + 1.0) + 2.0 * b * dy) * scale;
+        let q = (a * dx0 * dx0 + 2.0 * b * dx0 * dy + c * dy * dy) * scale;
+        let dq = (a * (2.0 * dx0 + 1.0) + 2.0 * b * dy) * scale;
         let row = &mut out.data
             [y as usize * stride + x0 as usize * 4..y as usize * stride + (x1 as usize + 1) * 4];
-        for px in row.chunks_exact_mut(4) {
-            if q < LUT_SIZE as f32 {
-                let alpha = (peak * lut[q as usize] as u32) >> 8; // 0..=256
-                for ch in 0..3 {
-                    let f = 256 - ((alpha * ink[ch]) >> 8);
-                    px[ch] = ((px[ch] as u32 * f) >> 8) as u8;
-                }
-            }
-            q += dq;
-            dq += ddq;
-        }
+        blend.blend(row, q, dq, ddq);
     }
 }
 

@@ -26,6 +26,19 @@ const HISTORY_LIMIT = 100;
 let wasmPromise = null;
 const liveElements = new Set();
 
+// The smallest module using a simd128 instruction (i8x16.splat, i8x16.popcnt);
+// it validates only where the browser runs WebAssembly SIMD.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+/** Whether this browser runs WebAssembly SIMD (then the simd128 build loads). */
+export function simdSupported() {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
 /** Load and instantiate the WebAssembly core once per page. */
 function loadWasm() {
   if (!wasmPromise) {
@@ -34,11 +47,13 @@ function loadWasm() {
       for (const el of liveElements) el._onPanic(message);
     };
     wasmPromise = (async () => {
-      const glue = await import(new URL('./pkg/hairline_visualizer.js', MODULE_URL).href);
+      const simd = simdSupported();
+      const dir = simd ? './pkg/simd/' : './pkg/';
+      const glue = await import(new URL(`${dir}hairline_visualizer.js`, MODULE_URL).href);
       const exports = await glue.default({
-        module_or_path: new URL('./pkg/hairline_visualizer_bg.wasm', MODULE_URL),
+        module_or_path: new URL(`${dir}hairline_visualizer_bg.wasm`, MODULE_URL),
       });
-      return { glue, exports };
+      return { glue, exports, simd };
     })();
     wasmPromise.catch(() => { wasmPromise = null; });
   }
@@ -210,8 +225,9 @@ export class HairlineVisualizer extends HTMLElement {
       this._setBusy(this._t.loading);
       this._corePromise = (async () => {
         try {
-          const { glue, exports } = await loadWasm();
+          const { glue, exports, simd } = await loadWasm();
           this._wasm = exports;
+          this._simd = simd;
           this._vis = new glue.Visualizer();
           // Apply a design set before the core was ready.
           if (this._pendingDesign) {
@@ -220,7 +236,7 @@ export class HairlineVisualizer extends HTMLElement {
           }
           this._ready = true;
           this._syncControls();
-          this.dispatchEvent(new CustomEvent('ready'));
+          this.dispatchEvent(new CustomEvent('ready', { detail: { simd } }));
           return this._vis;
         } catch (e) {
           this._corePromise = null;

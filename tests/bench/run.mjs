@@ -71,7 +71,7 @@ try {
     // Full-scalp design: low line, maximum density, the whole head painted in.
     const zones = [{ mode: 'add', radius_mm: 60, points: [[-60, 40], [60, 40], [60, 110], [-60, 110], [0, 75]] }];
     el.setDesign({ ...el.getDesign(), height_mm: 55, density: 150, zones });
-    const vis = el._vis, mem = el._wasm.memory, glue = await import('/pkg/hairline_visualizer.js');
+    const vis = el._vis, mem = el._wasm.memory, glue = await import(el._simd ? '/pkg/simd/hairline_visualizer.js' : '/pkg/hairline_visualizer.js');
     const out = [];
     const canvas = new OffscreenCanvas(W, H);
     const ctx = canvas.getContext('2d');
@@ -80,7 +80,7 @@ try {
     let stats;
     const full = await time(reps, () => { stats = vis.renderFull(); });
     vis.releaseFull();
-    out.push({ name: 'ours: full render 12MP', width: W, height: H, dots: stats.dots, median_ms: full });
+    out.push({ name: 'ours: full render 12MP', width: W, height: H, dots: stats.dots, median_ms: full, simd: el._simd });
 
     // baseline: the same dots drawn by Canvas2D (arc + fill, multiply) over the photo.
     const dots = vis.visibleDots();

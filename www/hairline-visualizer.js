@@ -88,6 +88,7 @@ function svg(tag, attrs = {}) {
   return node;
 }
 
+const warn = (message) => console.warn(`<hairline-visualizer>: ${message}`);
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
 const isFiniteNumber = (v) => typeof v === 'number' && Number.isFinite(v);
 
@@ -144,7 +145,7 @@ async function readPixelsNow(bitmap, width, height) {
 
 export class HairlineVisualizer extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'lang', 'clinic-name', 'max-megapixels'];
+    return ['src', 'lang', 'clinic-name', 'max-megapixels', 'cta-label', 'cta-href', 'accent', 'default-style', 'default-shade'];
   }
 
   constructor() {
@@ -210,8 +211,58 @@ export class HairlineVisualizer extends HTMLElement {
       this.loadImage(value).catch(() => { /* reported through the error event */ });
     } else if (name === 'max-megapixels' && value != null) {
       const n = Number(value);
-      if (!(n >= 1 && n <= 64)) console.warn(`<hairline-visualizer>: max-megapixels="${value}" ignored; use a number from 1 to 64`);
+      if (!(n >= 1 && n <= 64)) warn(`max-megapixels="${value}" ignored; use a number from 1 to 64`);
+    } else if (name === 'cta-label' || name === 'cta-href') {
+      this._syncCta();
+    } else if (name === 'accent') {
+      if (value && typeof CSS !== 'undefined' && CSS.supports('color', value)) {
+        this.style.setProperty('--hv-accent', value);
+      } else {
+        this.style.removeProperty('--hv-accent');
+        if (value) warn(`accent="${value}" ignored; use a CSS colour such as #1f6f78`);
+      }
+    } else if (name === 'default-style' || name === 'default-shade') {
+      this._applyDefaults();
     }
+  }
+
+  /** `cta-href` if it is an http(s) URL, else null (with a warning). */
+  get _ctaHref() {
+    const v = this.getAttribute('cta-href');
+    if (!v) return null;
+    try {
+      const url = new URL(v, document.baseURI);
+      if (url.protocol === 'https:' || url.protocol === 'http:') return url.href;
+    } catch { /* reported below */ }
+    warn(`cta-href="${v}" ignored; only http(s) links are allowed`);
+    return null;
+  }
+
+  _syncCta() {
+    this._cta.textContent = this.getAttribute('cta-label') || this._t.cta;
+  }
+
+  /** Apply `default-style` / `default-shade` while the visitor has not designed anything. */
+  _applyDefaults() {
+    if (!this._vis || this._undo.length > 1) return;
+    let d = this.getDesign();
+    const style = this.getAttribute('default-style');
+    if (style != null) {
+      if (STYLES.includes(style)) d = JSON.parse(this._vis.withStyle(style));
+      else warn(`default-style="${style}" ignored; use one of ${STYLES.join(', ')}`);
+    }
+    const shade = this.getAttribute('default-shade');
+    if (shade != null) {
+      if (SHADES.includes(shade) || /^#[0-9a-fA-F]{6}$/.test(shade)) {
+        d = { ...d, shade };
+        this._shadeChosen = true;
+      } else {
+        warn(`default-shade="${shade}" ignored; use I–VI or a colour like #46484f`);
+      }
+    }
+    this._vis.setDesign(JSON.stringify(d));
+    this._syncControls();
+    this._requestRender();
   }
 
   get _maxMegapixels() {
@@ -233,6 +284,9 @@ export class HairlineVisualizer extends HTMLElement {
           if (this._pendingDesign) {
             this._vis.setDesign(this._pendingDesign);
             this._pendingDesign = null;
+          } else {
+            this._applyDefaults();
+            this._applySharedDesign();
           }
           this._ready = true;
           this._syncControls();
@@ -338,6 +392,108 @@ export class HairlineVisualizer extends HTMLElement {
       return await canvas.convertToBlob({ type, quality });
     } finally {
       this._vis.releaseFull();
+    }
+  }
+
+  /**
+   * Fire the cancelable `consult-request` event: detail carries the design,
+   * a small before/after JPEG, and the full-resolution render only when the
+   * visitor ticked the consent box. Unless a listener cancels it, the
+   * browser then follows `cta-href` (http(s) only). Nothing is sent anywhere
+   * by the widget itself.
+   */
+  async requestConsultation() {
+    if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
+    const consent = this._consent.checked;
+    const [preview, fullImage] = await Promise.all([
+      this._beforeAfter(480),
+      consent ? this.toBlob({ type: 'image/jpeg', quality: 0.92 }) : Promise.resolve(null),
+    ]);
+    const detail = { design: this.getDesign(), calibration: this.getCalibration(), preview, fullImage, consent };
+    const event = new CustomEvent('consult-request', { detail, cancelable: true });
+    const proceed = this.dispatchEvent(event);
+    const href = this._ctaHref;
+    if (proceed && href) window.location.assign(href);
+    return detail;
+  }
+
+  /** A small side-by-side before/after JPEG of the head. */
+  async _beforeAfter(width) {
+    const { width: w, height: h } = this._vis.renderFull();
+    let after;
+    try {
+      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.fullPtr(), w * h * 4);
+      const c = new OffscreenCanvas(w, h);
+      c.getContext('2d').putImageData(new ImageData(pixels, w, h), 0, 0);
+      after = await createImageBitmap(c);
+    } finally {
+      this._vis.releaseFull();
+    }
+    const f = this._vis.frame();
+    const cal = this._vis.calibration();
+    // The head: from below the eyes up; as wide as it is tall.
+    const ipd = Math.hypot(cal.rightPupil.x - cal.leftPupil.x, cal.rightPupil.y - cal.leftPupil.y);
+    const side = Math.min(Math.max(ipd * 3.4, 64), w, h);
+    const sx = clamp(f.glabella.x - side / 2, 0, w - side);
+    const sy = clamp(f.glabella.y + ipd * 0.9 - side, 0, h - side);
+    const half = Math.round(width / 2);
+    const out = new OffscreenCanvas(half * 2, half);
+    const ctx = out.getContext('2d');
+    const before = await this._photoBitmap();
+    ctx.drawImage(before, sx, sy, side, side, 0, 0, half, half);
+    ctx.drawImage(after, sx, sy, side, side, half, 0, half, half);
+    after.close();
+    before.close();
+    return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  }
+
+  /** The photo (without dots) as a bitmap, read from WASM memory. */
+  async _photoBitmap() {
+    const { width: w, height: h } = this._photo;
+    this._vis.setView(0, 0, w, h, w, h);
+    try {
+      this._vis.renderPreview();
+      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.basePtr(), w * h * 4);
+      const c = new OffscreenCanvas(w, h);
+      c.getContext('2d').putImageData(new ImageData(pixels.slice(), w, h), 0, 0);
+      return await createImageBitmap(c);
+    } finally {
+      this._requestRender(); // restores the on-screen view
+    }
+  }
+
+  /** A link that reopens this design (never the photo): the design rides in the URL fragment. */
+  shareLink() {
+    const json = JSON.stringify(this.getDesign());
+    const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(json))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const url = new URL(window.location.href);
+    url.hash = `hv-design=${b64}`;
+    return url.href;
+  }
+
+  async _share() {
+    const link = this.shareLink();
+    history.replaceState(null, '', link);
+    try {
+      await navigator.clipboard.writeText(link);
+      this._showMessage(this._t.linkCopied);
+    } catch {
+      this._showMessage(this._t.linkReady);
+    }
+  }
+
+  /** Open a design shared through `#hv-design=…` in the page's URL. */
+  _applySharedDesign() {
+    const m = /(?:^#|&)hv-design=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+    if (!m) return;
+    try {
+      const b64 = m[1].replace(/-/g, '+').replace(/_/g, '/');
+      const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+      this._vis.setDesign(new TextDecoder().decode(bytes));
+      this._shadeChosen = true;
+      this._syncControls();
+    } catch (e) {
+      this._report(new VisualizerError('invalid-design', this._t.errors.badDesign + (e.message || e)));
     }
   }
 
@@ -663,12 +819,20 @@ export class HairlineVisualizer extends HTMLElement {
     this._loadBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
     this._newPhotoBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
     this._forgetBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._shareBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._cta = el('button', { type: 'button', class: 'hv-btn hv-primary hv-cta', part: 'cta' });
+    this._consent = el('input', { type: 'checkbox', id: 'hv-consent' });
+    this._consentLabel = el('label', { for: 'hv-consent', class: 'hv-check hv-small' });
     const actions = el('div', { class: 'hv-actions' }, [
       el('div', { class: 'hv-row' }, [this._undoBtn, this._redoBtn, this._resetBtn]),
       el('div', { class: 'hv-row' }, [this._downloadBtn]),
       el('div', { class: 'hv-row' }, [this._saveBtn, this._loadBtn]),
       el('div', { class: 'hv-row' }, [this._newPhotoBtn, this._forgetBtn]),
-      el('slot', { name: 'cta' }),
+      el('div', { class: 'hv-row' }, [this._shareBtn]),
+      el('slot', { name: 'cta' }, [el('div', { class: 'hv-cta-box' }, [
+        this._cta,
+        el('div', { class: 'hv-row hv-consent' }, [this._consent, this._consentLabel]),
+      ])]),
     ]);
 
     this._controls = el('div', { class: 'hv-controls', part: 'controls' }, [
@@ -746,6 +910,9 @@ export class HairlineVisualizer extends HTMLElement {
     this._loadBtn.textContent = t.loadDesign;
     this._newPhotoBtn.textContent = t.choosePhoto;
     this._forgetBtn.textContent = t.forget;
+    this._shareBtn.textContent = t.share;
+    this._consentLabel.textContent = t.consent;
+    this._syncCta();
     this._syncControls();
     this._drawOverlay();
   }
@@ -763,6 +930,9 @@ export class HairlineVisualizer extends HTMLElement {
       });
     }
     this._forgetBtn.addEventListener('click', () => this.clearPhoto());
+    this._cta.addEventListener('click', () => this.requestConsultation().catch((e) => this._report(
+      e instanceof VisualizerError ? e : new VisualizerError('internal', this._t.errors.internal), e)));
+    this._shareBtn.addEventListener('click', () => this._share());
 
     // Drag and drop onto the stage.
     this._stage.addEventListener('dragover', (e) => { e.preventDefault(); this._stage.classList.add('hv-dragover'); });
@@ -1117,6 +1287,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._cameraBtn.disabled = false;
     this._newPhotoBtn.disabled = false;
     for (const b of [this._zoomIn, this._zoomOut, this._zoomFit, this._compareBtn, this._guidesBtn]) b.disabled = !has;
+    this._shareBtn.disabled = !this._vis;
     if (!this._vis) return;
     const d = this.getDesign();
     this._styleButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.style === d.style)));

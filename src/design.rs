@@ -48,6 +48,8 @@ pub enum Look {
     #[default]
     Healed,
     Fresh,
+    /// A few years on: softer and a little lighter.
+    Aged,
 }
 
 /// Whether a painted stroke adds dots or removes them.
@@ -86,6 +88,10 @@ pub struct Design {
     /// Fitzpatrick type `"I"`…`"VI"`, or a custom colour `"#rrggbb"`.
     pub shade: String,
     pub look: Look,
+    /// Treatment session shown: 1 (light base), 2 (build-up), 3 (full
+    /// density with depth). Designs without it show the finished result.
+    #[serde(default = "full_session")]
+    pub session: u8,
     pub seed: u32,
     /// Dragging a point moves its mirror image too.
     pub symmetric: bool,
@@ -95,6 +101,10 @@ pub struct Design {
     pub adjust: [[f32; 2]; CONTROL_POINTS],
     /// Painted zones, applied in order.
     pub zones: Vec<Stroke>,
+}
+
+fn full_session() -> u8 {
+    3
 }
 
 impl Default for Design {
@@ -144,6 +154,7 @@ impl Design {
             dot_mm: 0.7,
             shade: "III".into(),
             look: Look::Healed,
+            session: 3,
             seed: 1,
             symmetric: true,
             adjust: [[0.0; 2]; CONTROL_POINTS],
@@ -234,6 +245,9 @@ impl Design {
         range("density", "density", self.density, 10.0, 150.0, "dots/cm²")?;
         range("dot_mm", "dot diameter", self.dot_mm, 0.3, 1.5, "mm")?;
         crate::pigment::parse_shade(&self.shade).map_err(DesignError)?;
+        if !(1..=3).contains(&self.session) {
+            return err(format!("session must be 1, 2 or 3; got {}", self.session));
+        }
         for (i, a) in self.adjust.iter().enumerate() {
             for v in a {
                 if !v.is_finite() || v.abs() > 60.0 {
@@ -375,6 +389,22 @@ mod tests {
         assert!(d.validate().unwrap_err().0.contains("at most 500"));
         let deep = "[".repeat(10_000);
         assert!(Design::from_json(&deep).is_err());
+    }
+
+    #[test]
+    fn session_defaults_to_the_finished_result() {
+        let mut v: serde_json::Value = serde_json::from_str(&Design::default().to_json()).unwrap();
+        v.as_object_mut().unwrap().remove("session");
+        assert_eq!(Design::from_json(&v.to_string()).unwrap().session, 3);
+        v["session"] = serde_json::json!(4);
+        assert!(Design::from_json(&v.to_string())
+            .unwrap_err()
+            .0
+            .contains("session"));
+        v["session"] = serde_json::json!(1);
+        v["look"] = serde_json::json!("aged");
+        let d = Design::from_json(&v.to_string()).unwrap();
+        assert_eq!((d.session, d.look), (1, Look::Aged));
     }
 
     #[test]

@@ -96,6 +96,51 @@ pub fn move_point(d: &mut Design, i: usize, to: Vec2) {
     }
 }
 
+/// A placement warning: the design is allowed, but an artist would question it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Guardrail {
+    /// `too-low`, `too-straight` or `asymmetric`.
+    pub code: &'static str,
+    /// The measured value the warning is about (mm).
+    pub value_mm: f32,
+}
+
+/// Check a design against the placement rules of hair-restoration practice:
+/// the mid-frontal point at least 6.5 cm above the glabella, a line that
+/// rises from the peak to the corners (not ruler-straight), and left and
+/// right within a few millimetres of each other.
+pub fn guardrails(d: &Design) -> Vec<Guardrail> {
+    let p = control_points(d);
+    let mut out = Vec::new();
+    if p[MID].y < 65.0 {
+        out.push(Guardrail {
+            code: "too-low",
+            value_mm: p[MID].y,
+        });
+    }
+    // How far the corners rise above the peak: a natural frame rises.
+    let rise = (p[1].y + p[5].y) * 0.5 - p[MID].y;
+    if rise < 4.0 {
+        out.push(Guardrail {
+            code: "too-straight",
+            value_mm: rise,
+        });
+    }
+    let asym = (0..MID)
+        .map(|i| {
+            let (l, r) = (p[i], p[mirror_index(i)]);
+            (l.x + r.x).abs().max((l.y - r.y).abs())
+        })
+        .fold(0.0f32, f32::max);
+    if asym > 4.0 {
+        out.push(Guardrail {
+            code: "asymmetric",
+            value_mm: asym,
+        });
+    }
+    out
+}
+
 /// Centripetal Catmull-Rom through `pts`, `per` samples per span, with the
 /// ends extended out and down to the sideburns and then sideways.
 pub fn curve(pts: &[Vec2; CONTROL_POINTS], per: usize) -> Vec<Vec2> {
@@ -417,6 +462,38 @@ mod tests {
         assert!(d.validate().is_ok());
         move_point(&mut d, 0, Vec2::new(f32::NAN, 0.0));
         assert!(d.validate().is_ok());
+    }
+
+    #[test]
+    fn guardrails_warn_about_low_straight_and_lopsided_lines() {
+        for s in Style::ALL {
+            assert!(
+                guardrails(&Design::preset(s)).is_empty(),
+                "{s:?} preset warns"
+            );
+        }
+        let low = Design {
+            height_mm: 60.0,
+            ..Default::default()
+        };
+        assert_eq!(guardrails(&low)[0].code, "too-low");
+        let straight = Design {
+            recession_mm: 0.0,
+            ..Default::default()
+        };
+        assert!(guardrails(&straight)
+            .iter()
+            .any(|g| g.code == "too-straight"));
+        let mut lopsided = Design {
+            symmetric: false,
+            ..Default::default()
+        };
+        let c = control_points(&lopsided)[5];
+        move_point(&mut lopsided, 5, Vec2::new(c.x, c.y + 8.0));
+        let g = guardrails(&lopsided);
+        assert_eq!(g.len(), 1);
+        assert_eq!(g[0].code, "asymmetric");
+        assert!((g[0].value_mm - 8.0).abs() < 0.01);
     }
 
     #[test]

@@ -92,6 +92,13 @@ pub fn look_params(look: Look) -> LookParams {
             darken: 1.0,
             halo: None,
         },
+        Look::Aged => LookParams {
+            size: 0.97,
+            strength: 0.74,
+            softness: 0.85,
+            darken: 1.1,
+            halo: None,
+        },
         Look::Fresh => LookParams {
             size: 1.08,
             strength: 1.0,
@@ -99,6 +106,18 @@ pub fn look_params(look: Look) -> LookParams {
             darken: 0.8,
             halo: Some((2.4, 0.10)),
         },
+    }
+}
+
+/// What a treatment session shows: the share of the final dots placed so
+/// far and how dark they are. Session 1 lays a light base of about 40 % of
+/// the dots, session 2 builds to about 75 %, session 3 completes the
+/// density and adds depth (the darker dots a little darker).
+pub fn session_params(session: u8) -> (f32, f32) {
+    match session {
+        1 => (0.4, 0.72),
+        2 => (0.75, 0.88),
+        _ => (1.0, 1.0),
     }
 }
 
@@ -149,5 +168,7 @@ mod tests {
         let f = look_params(Look::Fresh);
         assert!(f.size > h.size && f.strength > h.strength && f.softness < h.softness);
         assert!(f.halo.is_some() && h.halo.is_none());
+        let a = look_params(Look::Aged);
+        assert!(a.softness > h.softness && a.strength < h.strength);
     }
 }

@@ -7,7 +7,7 @@ use crate::design::Design;
 use crate::geom::{smoothstep, Vec2};
 use crate::hairline::{edge_noise, feather_for, DistanceGrid};
 use crate::image::{Image, Rect};
-use crate::pigment::{look_params, parse_shade, Pigment, HALO_RGB};
+use crate::pigment::{look_params, parse_shade, session_params, Pigment, HALO_RGB};
 use crate::scale::Frame;
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::{Dot, DotField};
@@ -99,11 +99,13 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         rgb: [70, 72, 79],
         strength: 0.74,
     });
-    let t = scene.threshold;
+    let (share, session_strength) = session_params(d.session);
+    let t = scene.threshold * share;
     let feather = feather_for(d);
     let r_mm = d.dot_mm * 0.5 * look.size;
     let ppm = scene.px_per_mm;
-    let base_strength = pigment.strength * look.strength;
+    let base_strength = pigment.strength * look.strength * session_strength;
+    let depth = d.session >= 3;
     for at in scene.placed {
         let dot = &at.dot;
         if dot.u >= t {
@@ -131,7 +133,11 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
             r: r_mm * size * ppm,
             sx: at.sx,
             sy: at.sy,
-            strength: (base_strength * dot.dark).min(1.0),
+            // The last session adds depth: the darker dots a little darker.
+            strength: (base_strength
+                * dot.dark
+                * if depth && dot.dark > 1.05 { 1.08 } else { 1.0 })
+            .min(1.0),
         });
     }
 }
@@ -341,6 +347,40 @@ mod tests {
         assert!(sparse
             .iter()
             .all(|v| set.contains(&(v.x.to_bits(), v.y.to_bits()))));
+    }
+
+    #[test]
+    fn sessions_build_up_the_same_dots() {
+        let field = DotField::generate(1);
+        let mut d = Design {
+            session: 1,
+            ..Default::default()
+        };
+        let one = dots_for(&d, &field);
+        d.session = 2;
+        let two = dots_for(&d, &field);
+        d.session = 3;
+        let three = dots_for(&d, &field);
+        let ratio = |a: &[VisibleDot], b: &[VisibleDot]| a.len() as f32 / b.len() as f32;
+        assert!(
+            (ratio(&one, &three) - 0.4).abs() < 0.06,
+            "{}",
+            ratio(&one, &three)
+        );
+        assert!(
+            (ratio(&two, &three) - 0.75).abs() < 0.06,
+            "{}",
+            ratio(&two, &three)
+        );
+        // Every dot of an earlier session is still there later, lighter before.
+        let later: std::collections::HashMap<(u32, u32), f32> = three
+            .iter()
+            .map(|v| ((v.x.to_bits(), v.y.to_bits()), v.strength))
+            .collect();
+        for v in &one {
+            let s3 = later[&(v.x.to_bits(), v.y.to_bits())];
+            assert!(v.strength < s3);
+        }
     }
 
     #[test]

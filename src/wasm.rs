@@ -207,6 +207,11 @@ impl Visualizer {
             .collect())
     }
 
+    /// Placement warnings for the current design: `[{code, value_mm}]`.
+    pub fn guardrails(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::hairline::guardrails(self.engine.design()))
+    }
+
     /// Control points in image pixels: `[x0, y0, x1, y1, …]`.
     #[wasm_bindgen(js_name = controlPoints)]
     pub fn control_points(&self) -> Vec<f32> {

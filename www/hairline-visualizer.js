@@ -771,6 +771,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._compareBtn = el('button', { type: 'button', class: 'hv-btn hv-toggle', 'aria-pressed': 'false', part: 'button' });
     this._guidesBtn = el('button', { type: 'button', class: 'hv-btn hv-toggle', 'aria-pressed': 'true', part: 'button' });
     this._status = el('p', { class: 'hv-status', part: 'status' });
+    this._warnings = el('ul', { class: 'hv-warnings', part: 'warnings' });
     const stageBar = el('div', { class: 'hv-stagebar' }, [
       el('div', { class: 'hv-row' }, [this._zoomOut, this._zoomFit, this._zoomIn]),
       el('div', { class: 'hv-row' }, [this._guidesBtn, this._compareBtn]),
@@ -793,8 +794,13 @@ export class HairlineVisualizer extends HTMLElement {
 
     this._lookHealed = el('button', { type: 'button', class: 'hv-seg', 'data-look': 'healed', 'aria-pressed': 'true' });
     this._lookFresh = el('button', { type: 'button', class: 'hv-seg', 'data-look': 'fresh', 'aria-pressed': 'false' });
+    this._lookAged = el('button', { type: 'button', class: 'hv-seg', 'data-look': 'aged', 'aria-pressed': 'false' });
+    this._lookButtons = [this._lookHealed, this._lookFresh, this._lookAged];
     this._lookLegend = el('legend');
-    const lookSet = el('fieldset', { class: 'hv-field' }, [this._lookLegend, el('div', { class: 'hv-segs' }, [this._lookHealed, this._lookFresh])]);
+    const lookSet = el('fieldset', { class: 'hv-field' }, [this._lookLegend, el('div', { class: 'hv-segs' }, this._lookButtons)]);
+    this._sessionButtons = [1, 2, 3].map((n) => el('button', { type: 'button', class: 'hv-seg', 'data-session': n, 'aria-pressed': String(n === 3) }));
+    this._sessionLegend = el('legend');
+    const sessionSet = el('fieldset', { class: 'hv-field' }, [this._sessionLegend, el('div', { class: 'hv-segs' }, this._sessionButtons)]);
 
     this._toolButtons = ['move', 'add', 'erase', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
     this._brush = this._slider('brush', 2, 40, 1);
@@ -836,14 +842,14 @@ export class HairlineVisualizer extends HTMLElement {
     ]);
 
     this._controls = el('div', { class: 'hv-controls', part: 'controls' }, [
-      styleSet, this._height.wrap, this._density.wrap, this._dot.wrap, shadeField, lookSet, toolSet, actions,
+      styleSet, this._height.wrap, this._density.wrap, this._dot.wrap, shadeField, lookSet, sessionSet, toolSet, actions,
     ]);
     this._live = el('p', { class: 'hv-sr', 'aria-live': 'polite' });
 
     wrap.append(
       header,
       el('div', { class: 'hv-main' }, [
-        el('div', { class: 'hv-view' }, [this._stage, this._compareRange, stageBar, this._status, this._message]),
+        el('div', { class: 'hv-view' }, [this._stage, this._compareRange, stageBar, this._status, this._warnings, this._message]),
         this._controls,
       ]),
       this._live, this._fileInput, this._cameraInput, this._designInput,
@@ -885,6 +891,9 @@ export class HairlineVisualizer extends HTMLElement {
     this._lookLegend.textContent = t.look;
     this._lookHealed.textContent = t.healed;
     this._lookFresh.textContent = t.fresh;
+    this._lookAged.textContent = t.aged;
+    this._sessionLegend.textContent = t.session;
+    this._sessionButtons.forEach((b) => { b.textContent = t.sessionN(Number(b.dataset.session)); });
     this._toolsLegend.textContent = t.tools;
     const toolNames = { move: t.toolMove, add: t.toolAdd, erase: t.toolErase, calibrate: t.calibrate };
     this._toolButtons.forEach((b) => { b.textContent = toolNames[b.dataset.mode]; });
@@ -981,8 +990,11 @@ export class HairlineVisualizer extends HTMLElement {
     });
     this._shadeColour.addEventListener('change', () => this._committed());
 
-    for (const b of [this._lookHealed, this._lookFresh]) {
+    for (const b of this._lookButtons) {
       b.addEventListener('click', () => { if (this._updateDesign({ look: b.dataset.look })) this._committed(); });
+    }
+    for (const b of this._sessionButtons) {
+      b.addEventListener('click', () => { if (this._updateDesign({ session: Number(b.dataset.session) })) this._committed(); });
     }
     this._symmetric.addEventListener('change', () => { if (this._updateDesign({ symmetric: this._symmetric.checked })) this._committed(); });
 
@@ -1299,8 +1311,8 @@ export class HairlineVisualizer extends HTMLElement {
     this._shadeSelect.value = preset ? d.shade : 'custom';
     this._shadeColour.hidden = preset;
     if (!preset) this._shadeColour.value = d.shade;
-    this._lookHealed.setAttribute('aria-pressed', String(d.look === 'healed'));
-    this._lookFresh.setAttribute('aria-pressed', String(d.look === 'fresh'));
+    this._lookButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.look === d.look)));
+    this._sessionButtons.forEach((b) => b.setAttribute('aria-pressed', String(Number(b.dataset.session) === d.session)));
     this._symmetric.checked = d.symmetric;
     const c = has ? this._vis.calibration() : null;
     if (c) this._ipd.input.value = c.ipdMm;
@@ -1309,7 +1321,16 @@ export class HairlineVisualizer extends HTMLElement {
     this._brush.wrap.hidden = !(this._mode === 'add' || this._mode === 'erase');
     this._status.textContent = c ? (c.source === 'estimated' ? this._t.estimated : c.source === 'detected' ? this._t.detected : this._t.calibrated) : '';
     this._status.dataset.kind = c?.source || '';
+    this._syncWarnings();
     this._syncValues();
+  }
+
+  /** Placement warnings (never blocking): too low, too straight, lopsided. */
+  _syncWarnings() {
+    const list = this._vis ? this._vis.guardrails() : [];
+    const text = list.map((g) => this._t.guardrails[g.code]?.((g.value_mm / 10).toFixed(1), g.value_mm.toFixed(0))).filter(Boolean);
+    this._warnings.replaceChildren(...text.map((t) => el('li', { text: t })));
+    this._warnings.hidden = text.length === 0;
   }
 
   _syncValues() {
@@ -1395,7 +1416,7 @@ export class HairlineVisualizer extends HTMLElement {
     const t = this._t;
     const d = this.getDesign();
     const cm = (d.height_mm / 10).toFixed(1);
-    this._canvas.setAttribute('aria-label', t.alt(t.styles[d.style].toLowerCase(), cm, d.look === 'fresh' ? t.fresh.toLowerCase() : t.healed.toLowerCase()));
+    this._canvas.setAttribute('aria-label', t.alt(t.styles[d.style].toLowerCase(), cm, t[d.look].toLowerCase()));
     const live = t.live(cm, dots);
     if (this._live.textContent !== live && !this._drag) this._live.textContent = live;
   }

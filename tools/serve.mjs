@@ -35,7 +35,7 @@ const MIME = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
-const CSP = [
+const CSP_BASE = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
@@ -43,8 +43,11 @@ const CSP = [
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
-  "frame-ancestors 'self'",
-].join('; ');
+];
+const CSP = [...CSP_BASE, "frame-ancestors 'self'"].join('; ');
+// embed.html exists to be framed by clinics' pages; it answers only the
+// origins it is given (see www/embed.js).
+const CSP_EMBED = [...CSP_BASE, 'frame-ancestors *'].join('; ');
 
 function usage(code) {
   const out = code === 0 ? process.stdout : process.stderr;
@@ -104,16 +107,19 @@ if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
 const mounts = [{ prefix: '/', dir: root }];
 if (process.env.SERVE_TEST_PHOTOS === '1') {
   mounts.unshift({ prefix: '/__photos/', dir: path.resolve(REPO_ROOT, '..', 'shared', 'photos') });
+  // Test-only pages (a clinic page hosting the iframe embed, …).
+  // Test-only pages stand for a clinic's own site: they get no CSP of ours.
+  mounts.unshift({ prefix: '/__tests/', dir: path.resolve(REPO_ROOT, 'tests', 'e2e', 'pages'), foreign: true });
 }
 
-function baseHeaders(contentType) {
+function baseHeaders(contentType, urlPath = '', foreign = false) {
   const h = {
     'Content-Type': contentType,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
   };
-  if (contentType.startsWith('text/html')) {
-    h['Content-Security-Policy'] = CSP;
+  if (contentType.startsWith('text/html') && !foreign) {
+    h['Content-Security-Policy'] = path.basename(urlPath) === 'embed.html' ? CSP_EMBED : CSP;
     h['Referrer-Policy'] = 'no-referrer';
   }
   return h;
@@ -147,9 +153,9 @@ function resolveRequest(urlPath) {
   return { status: 200, mount, target };
 }
 
-function serveFile(req, res, file, stat) {
+function serveFile(req, res, file, stat, foreign = false) {
   const type = MIME[path.extname(file).toLowerCase()] || 'application/octet-stream';
-  const headers = baseHeaders(type);
+  const headers = baseHeaders(type, file, foreign);
   headers['Content-Length'] = stat.size;
   headers['Last-Modified'] = stat.mtime.toUTCString();
   res.writeHead(200, headers);
@@ -202,12 +208,12 @@ function handle(req, res) {
       file = path.join(file, 'index.html');
       fs.stat(file, (err2, stat2) => {
         if (err2 || !stat2.isFile()) return sendText(req, res, 404, 'Not Found', 'No index.html here.');
-        serveFile(req, res, file, stat2);
+        serveFile(req, res, file, stat2, !!r.mount.foreign);
       });
       return;
     }
     if (!stat.isFile()) return sendText(req, res, 404, 'Not Found');
-    serveFile(req, res, file, stat);
+    serveFile(req, res, file, stat, !!r.mount.foreign);
   });
 }
 

@@ -6,6 +6,8 @@
 #   make test       test-native, test-wasm, test-e2e, in that order
 #   make bench      build, then run tests/bench/run.mjs
 #   make golden     regenerate the golden reference images
+#   make dist       versioned folder for clinics: target/dist/hairline-visualizer-<version>/
+#   make gallery    contact sheet of every test photo: target/gallery/
 #   make clean
 
 SHELL := bash
@@ -44,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench gallery golden clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden clean
 
 all: build
 
@@ -153,6 +155,9 @@ test-e2e: build
 
 bench: build
 	node tests/bench/run.mjs
+
+dist: build
+	node tools/dist.mjs
 
 gallery: build
 	node tests/gallery/run.mjs

@@ -1,0 +1,94 @@
+// Types for <hairline-visualizer>, the scalp-micropigmentation preview element.
+
+export type HairlineStyle = 'natural' | 'soft' | 'defined' | 'mature' | 'widows-peak';
+export type Look = 'healed' | 'fresh' | 'aged';
+
+/** A brush stroke in millimetres on the head (origin: the glabella, y up). */
+export interface Stroke {
+  mode: 'add' | 'erase';
+  radius_mm: number;
+  points: [number, number][];
+}
+
+/** The design (version 1). All lengths are millimetres on the head. */
+export interface Design {
+  version: 1;
+  style: HairlineStyle;
+  /** Mid-frontal point above the glabella, 50–120. */
+  height_mm: number;
+  /** Corners above the mid-frontal point, 0–40. */
+  recession_mm: number;
+  /** Fade width at the front, 0–20. */
+  feather_mm: number;
+  /** Dots per cm² at full density, 10–150. */
+  density: number;
+  /** Mean dot diameter, 0.3–1.5. */
+  dot_mm: number;
+  /** Fitzpatrick type 'I'…'VI' or '#rrggbb'. */
+  shade: string;
+  look: Look;
+  /** Treatment session shown, 1–3 (3 = finished result). */
+  session?: 1 | 2 | 3;
+  seed: number;
+  symmetric: boolean;
+  /** Offsets (mm) of the seven control points from the style's preset. */
+  adjust: [number, number][];
+  zones: Stroke[];
+}
+
+export interface Point { x: number; y: number }
+
+export interface Calibration {
+  leftPupil: Point;
+  rightPupil: Point;
+  ipdMm: number;
+  source: 'estimated' | 'visitor' | 'detected';
+}
+
+export interface VisualizerError extends Error {
+  code: 'empty' | 'not-image' | 'heic' | 'corrupt' | 'too-small' | 'too-large' | 'fetch-failed'
+    | 'invalid-image' | 'invalid-design' | 'invalid-calibration' | 'no-photo' | 'load-failed' | 'internal' | string;
+}
+
+export interface ConsultRequestDetail {
+  design: Design;
+  calibration: Calibration | null;
+  /** Small side-by-side before/after JPEG. */
+  preview: Blob;
+  /** Full-resolution render, only with the visitor's consent. */
+  fullImage: Blob | null;
+  consent: boolean;
+}
+
+export interface HairlineVisualizerEventMap extends HTMLElementEventMap {
+  ready: CustomEvent<{ simd: boolean }>;
+  'image-load': CustomEvent<{ width: number; height: number }>;
+  'design-change': CustomEvent<Design>;
+  render: CustomEvent<{ width: number; height: number; dots: number; ms: number }>;
+  error: CustomEvent<{ code: string; message: string }>;
+  'consult-request': CustomEvent<ConsultRequestDetail>;
+}
+
+export declare class HairlineVisualizer extends HTMLElement {
+  loadImage(source: File | Blob | string | ImageBitmap | HTMLImageElement): Promise<{ width: number; height: number }>;
+  getDesign(): Design | null;
+  setDesign(design: Design | string): void;
+  setCalibration(calibration: { leftPupil: Point; rightPupil: Point; ipdMm?: number }): void;
+  getCalibration(): Calibration | null;
+  toBlob(options?: { type?: string; quality?: number }): Promise<Blob>;
+  requestConsultation(): Promise<ConsultRequestDetail>;
+  shareLink(): string;
+  undo(): void;
+  redo(): void;
+  clearPhoto(): void;
+  addEventListener<K extends keyof HairlineVisualizerEventMap>(type: K, listener: (this: HairlineVisualizer, ev: HairlineVisualizerEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+}
+
+export declare function simdSupported(): boolean;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hairline-visualizer': HairlineVisualizer;
+  }
+}

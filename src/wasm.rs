@@ -212,6 +212,14 @@ impl Visualizer {
         to_js(&crate::hairline::guardrails(self.engine.design()))
     }
 
+    /// Panic on purpose: lets the browser tests prove that a panic becomes
+    /// an `error` event and a recovered widget, not a dead one.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = testPanic)]
+    pub fn test_panic(&mut self) {
+        panic!("test panic requested");
+    }
+
     /// Control points in image pixels: `[x0, y0, x1, y1, …]`.
     #[wasm_bindgen(js_name = controlPoints)]
     pub fn control_points(&self) -> Vec<f32> {

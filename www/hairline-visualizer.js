@@ -60,6 +60,31 @@ function loadWasm() {
   return wasmPromise;
 }
 
+/**
+ * Wrap a wasm object so that a trap inside any of its methods (a Rust panic:
+ * the object is unusable afterwards) calls `onTrap` and surfaces as a
+ * readable error instead of a dead widget.
+ */
+function guard(target, onTrap) {
+  return new Proxy(target, {
+    get(obj, key) {
+      const v = obj[key];
+      if (typeof v !== 'function') return v;
+      return (...args) => {
+        try {
+          return v.apply(obj, args);
+        } catch (e) {
+          if (e instanceof WebAssembly.RuntimeError) {
+            onTrap(e);
+            throw new VisualizerError('internal', e.message);
+          }
+          throw e;
+        }
+      };
+    },
+  });
+}
+
 /** An Error whose message a visitor can read, with a machine code. */
 class VisualizerError extends Error {
   constructor(code, message) {
@@ -279,7 +304,8 @@ export class HairlineVisualizer extends HTMLElement {
           const { glue, exports, simd } = await loadWasm();
           this._wasm = exports;
           this._simd = simd;
-          this._vis = new glue.Visualizer();
+          this._glue = glue;
+          this._vis = guard(new glue.Visualizer(), () => this._recover());
           // Apply a design set before the core was ready.
           if (this._pendingDesign) {
             this._vis.setDesign(this._pendingDesign);
@@ -319,6 +345,7 @@ export class HairlineVisualizer extends HTMLElement {
       } finally {
         if (bitmap !== source) bitmap.close?.();
       }
+      this._lastSource = source;
       const detail = { width: this._photo.width, height: this._photo.height };
       this.dispatchEvent(new CustomEvent('image-load', { detail }));
       return detail;
@@ -501,6 +528,7 @@ export class HairlineVisualizer extends HTMLElement {
   clearPhoto() {
     if (this._vis) this._vis.clearPhoto();
     this._photo = null;
+    this._lastSource = null;
     this._syncControls();
     this._requestRender();
   }
@@ -698,8 +726,37 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   _onPanic(message) {
+    // Which widget trapped is known when its call throws (see guard()).
     console.error('<hairline-visualizer> internal error:', message);
+  }
+
+  /**
+   * After a trap: a fresh core session with the last photo, calibration and
+   * design, and the history kept. The visitor sees an error message, not a
+   * dead widget.
+   */
+  _recover() {
+    if (this._recovering || !this._glue) return;
+    this._recovering = true;
     this._report(new VisualizerError('internal', this._t.errors.internal));
+    const snap = this._undo[this._undo.length - 1];
+    const history = { undo: this._undo, redo: this._redo };
+    const source = this._lastSource;
+    this._vis = guard(new this._glue.Visualizer(), () => this._recover());
+    this._photo = null;
+    queueMicrotask(async () => {
+      try {
+        if (source) await this.loadImage(source);
+        if (snap) this._restore(snap);
+        this._undo = history.undo;
+        this._redo = history.redo;
+        this._syncControls();
+      } catch (e) {
+        console.error('<hairline-visualizer> could not restore after an internal error', e);
+      } finally {
+        this._recovering = false;
+      }
+    });
   }
 
   _showMessage(text, kind = 'info') {

@@ -1,0 +1,103 @@
+// Robustness and privacy: a panic inside the core becomes an error event and
+// a recovered widget; no network traffic after the page has loaded; WASM
+// memory stays bounded over many photo loads.
+import { test, expect } from '@playwright/test';
+
+const PHOTO = '/__photos/front-shaved-dark-01.jpg';
+const PUPILS = { leftPupil: { x: 177, y: 210 }, rightPupil: { x: 292, y: 216 } };
+
+async function ready(page) {
+  await page.goto('/');
+  await page.waitForFunction(() => customElements.get('hairline-visualizer'));
+  await page.evaluate(async () => {
+    const el = document.querySelector('hairline-visualizer');
+    if (!el._vis) await new Promise((r) => el.addEventListener('ready', r, { once: true }));
+  });
+}
+
+test('a panic in the core is reported and the widget recovers with the same photo and design', async ({ page }) => {
+  await ready(page);
+  const result = await page.evaluate(async ({ PHOTO, PUPILS }) => {
+    const el = document.querySelector('hairline-visualizer');
+    await el.loadImage(PHOTO);
+    el.setCalibration(PUPILS);
+    el.setDesign({ ...el.getDesign(), density: 111 });
+    const errors = [];
+    el.addEventListener('error', (e) => errors.push(e.detail));
+    let thrown = null;
+    try {
+      el._vis.testPanic();
+    } catch (e) {
+      thrown = { name: e.name, code: e.code };
+    }
+    // Recovery reloads the photo asynchronously.
+    await new Promise((r) => el.addEventListener('image-load', r, { once: true }));
+    await new Promise((r) => setTimeout(r, 50));
+    const blob = await el.toBlob();
+    const bmp = await createImageBitmap(blob);
+    return {
+      thrown, errors, density: el.getDesign().density, cal: el.getCalibration(), size: [bmp.width, bmp.height],
+      message: el.shadowRoot.querySelector('.hv-message').textContent,
+    };
+  }, { PHOTO, PUPILS });
+  expect(result.thrown).toEqual({ name: 'VisualizerError', code: 'internal' });
+  expect(result.errors.map((e) => e.code)).toEqual(['internal']);
+  expect(result.message).toMatch(/went wrong/);
+  expect(result.density).toBe(111);
+  expect(result.cal.leftPupil).toEqual(PUPILS.leftPupil);
+  expect(result.size).toEqual([450, 550]);
+});
+
+test('after the page has loaded, using the widget makes no network requests', async ({ page }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push({ url: r.url(), t: Date.now() }));
+  await ready(page);
+  // The photo comes from a file the visitor picks (no request).
+  const file = await page.evaluate(async (url) => Array.from(new Uint8Array(await (await fetch(url)).arrayBuffer())), PHOTO);
+  await page.evaluate(async () => {
+    // The decode worker is part of the first photo load; warm it so the
+    // count below covers only the visitor's own actions.
+    const el = document.querySelector('hairline-visualizer');
+    const c = new OffscreenCanvas(300, 300);
+    c.getContext('2d').fillRect(0, 0, 300, 300);
+    await el.loadImage(await c.convertToBlob());
+  });
+  const before = requests.length;
+  const origins = new Set();
+  page.on('request', (r) => origins.add(new URL(r.url()).origin));
+  await page.evaluate(async ({ bytes, PUPILS }) => {
+    const el = document.querySelector('hairline-visualizer');
+    await el.loadImage(new File([new Uint8Array(bytes)], 'me.jpg', { type: 'image/jpeg' }));
+    el.setCalibration(PUPILS);
+    el.setDesign({ ...el.getDesign(), style: 'soft', density: 90 });
+    el.shadowRoot.querySelector('.hv-chip[data-style="defined"]').click();
+    await el.toBlob();
+    el.addEventListener('consult-request', (e) => e.preventDefault(), { once: true });
+    await el.requestConsultation();
+    el.shareLink();
+    await new Promise((r) => setTimeout(r, 300));
+  }, { bytes: file, PUPILS });
+  const after = requests.slice(before).map((r) => r.url).filter((u) => !u.startsWith('blob:') && !u.startsWith('data:'));
+  expect(after).toEqual([]);
+  // And nothing, ever, to another origin.
+  for (const r of requests) expect(new URL(r.url).origin).toBe('http://127.0.0.1:8137');
+});
+
+test('WASM memory stays bounded across 50 photo loads', async ({ page }) => {
+  test.setTimeout(120_000);
+  await ready(page);
+  const sizes = await page.evaluate(async (PHOTO) => {
+    const el = document.querySelector('hairline-visualizer');
+    const blob = await (await fetch(PHOTO)).blob();
+    const sizes = [];
+    for (let i = 0; i < 50; i++) {
+      await el.loadImage(blob);
+      await el.toBlob();
+      sizes.push(el._wasm.memory.buffer.byteLength);
+    }
+    return sizes;
+  }, PHOTO);
+  // Growth, if any, happens in the first loads; the last 40 add nothing.
+  expect(sizes[49]).toBe(sizes[9]);
+  expect(sizes[49]).toBeLessThan(64 * 1024 * 1024);
+});

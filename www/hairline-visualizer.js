@@ -1502,7 +1502,7 @@ export class HairlineVisualizer extends HTMLElement {
     for (let i = 0; i < pts.length / 2; i++) {
       const s = this._toStage(pts[i * 2], pts[i * 2 + 1]);
       const g = svg('g', {
-        class: 'hv-handle', 'data-point': i, tabindex: 0, role: 'slider',
+        class: 'hv-handle', 'data-point': i, tabindex: 0, role: 'button', 'aria-roledescription': t.handleRole,
         'aria-label': t.point(t.pointNames[i]), transform: `translate(${s.x.toFixed(1)},${s.y.toFixed(1)})`,
       });
       g.append(svg('circle', { r: 22, class: 'hv-hit' }), svg('circle', { r: i === 3 ? 8 : 6.5, class: 'hv-dot' }));

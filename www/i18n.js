@@ -81,7 +81,8 @@ export const STRINGS = {
     consent: 'Include my full-size preview with the request',
     before: 'Before',
     after: 'After',
-    point: (name) => `Move the ${name}`,
+    point: (name) => `Move the ${name} (arrow keys; Shift for 5 mm)`,
+    handleRole: 'draggable point',
     pointNames: [
       'left temple point', 'left corner', 'left front', 'hairline centre',
       'right front', 'right corner', 'right temple point',
@@ -187,7 +188,8 @@ export const STRINGS = {
     consent: 'Incluir mi vista previa en tamaño completo con la solicitud',
     before: 'Antes',
     after: 'Después',
-    point: (name) => `Mover ${name}`,
+    point: (name) => `Mover ${name} (flechas; Mayús para 5 mm)`,
+    handleRole: 'punto arrastrable',
     pointNames: [
       'el punto temporal izquierdo', 'la esquina izquierda', 'el frente izquierdo', 'el centro de la línea',
       'el frente derecho', 'la esquina derecha', 'el punto temporal derecho',

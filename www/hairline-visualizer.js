@@ -489,6 +489,87 @@ export class HairlineVisualizer extends HTMLElement {
     }
   }
 
+  /**
+   * The design brief for the artist as an A4 PNG (1240×1754, 150 dpi):
+   * before/after, hairline height above the glabella, style, density, dot
+   * size, shade, look, the session plan, and the design JSON as text.
+   */
+  async designBrief() {
+    if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
+    const t = this._t;
+    const d = this.getDesign();
+    const cal = this.getCalibration();
+    const W = 1240, H = 1754, M = 80;
+    const c = new OffscreenCanvas(W, H);
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, W, H);
+    ctx.fillStyle = '#15202b';
+    ctx.font = '600 22px system-ui, sans-serif';
+    ctx.fillText((this.getAttribute('clinic-name') || '').toUpperCase(), M, M);
+    ctx.font = '700 44px system-ui, sans-serif';
+    ctx.fillText(t.briefTitle, M, M + 56);
+    ctx.font = '400 22px system-ui, sans-serif';
+    ctx.fillStyle = '#54636b';
+    ctx.fillText(new Date().toISOString().slice(0, 10), M, M + 92);
+    const pair = await createImageBitmap(await this._beforeAfter(W - 2 * M));
+    ctx.drawImage(pair, M, M + 120);
+    ctx.fillStyle = '#15202b';
+    ctx.font = '600 20px system-ui, sans-serif';
+    ctx.fillText(t.before, M + 12, M + 150);
+    ctx.fillText(t.after, M + (W - 2 * M) / 2 + 12, M + 150);
+    const shade = SHADES.includes(d.shade) ? t.shades[d.shade] : `${t.shades.custom} ${d.shade}`;
+    const rows = [
+      [t.height, t.heightValue((d.height_mm / 10).toFixed(1))],
+      [t.style, t.styles[d.style]],
+      [t.density, t.densityValue(d.density)],
+      [t.dotSize, t.dotValue(d.dot_mm.toFixed(2))],
+      [t.shade, shade],
+      [t.look, t[d.look]],
+      [t.session, t.sessionPlan(d.session ?? 3)],
+      [t.ipd, cal ? `${t.ipdValue(cal.ipdMm.toFixed(1))} · ${cal.source === 'estimated' ? t.scaleEstimated : t.scaleMeasured}` : '—'],
+    ];
+    let y = M + 120 + pair.height + 60;
+    pair.close();
+    for (const [k, v] of rows) {
+      ctx.font = '600 24px system-ui, sans-serif';
+      ctx.fillStyle = '#15202b';
+      ctx.fillText(k, M, y);
+      ctx.font = '400 24px system-ui, sans-serif';
+      ctx.fillText(String(v), M + 400, y);
+      y += 40;
+    }
+    // The design itself, as text the artist's tools can read back.
+    y += 20;
+    ctx.font = '600 20px system-ui, sans-serif';
+    ctx.fillText(t.briefJson, M, y);
+    ctx.font = '400 15px ui-monospace, monospace';
+    ctx.fillStyle = '#333';
+    const json = JSON.stringify(d);
+    const perLine = 110;
+    for (let i = 0; i < json.length && y < H - M; i += perLine) {
+      y += 20;
+      ctx.fillText(json.slice(i, i + perLine), M, y);
+    }
+    return c.convertToBlob({ type: 'image/png' });
+  }
+
+  async _brief() {
+    try {
+      this._setBusy(this._t.rendering);
+      const blob = await this.designBrief();
+      downloadBlob(blob, 'hairline-design-brief.png');
+      // A print view of the same sheet (same origin: it can show our blob).
+      const url = URL.createObjectURL(blob);
+      window.open(`${new URL('./brief.html', MODULE_URL).href}#${encodeURIComponent(url)}`, '_blank', 'noopener=no');
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (e) {
+      this._report(e instanceof VisualizerError ? e : new VisualizerError('export-failed', String(e.message || e)), e);
+    } finally {
+      this._setBusy(null);
+    }
+  }
+
   /** A link that reopens this design (never the photo): the design rides in the URL fragment. */
   shareLink() {
     const json = JSON.stringify(this.getDesign());
@@ -883,6 +964,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._newPhotoBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
     this._forgetBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
     this._shareBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._briefBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
     this._cta = el('button', { type: 'button', class: 'hv-btn hv-primary hv-cta', part: 'cta' });
     this._consent = el('input', { type: 'checkbox', id: 'hv-consent' });
     this._consentLabel = el('label', { for: 'hv-consent', class: 'hv-check hv-small' });
@@ -891,7 +973,7 @@ export class HairlineVisualizer extends HTMLElement {
       el('div', { class: 'hv-row' }, [this._downloadBtn]),
       el('div', { class: 'hv-row' }, [this._saveBtn, this._loadBtn]),
       el('div', { class: 'hv-row' }, [this._newPhotoBtn, this._forgetBtn]),
-      el('div', { class: 'hv-row' }, [this._shareBtn]),
+      el('div', { class: 'hv-row' }, [this._briefBtn, this._shareBtn]),
       el('slot', { name: 'cta' }, [el('div', { class: 'hv-cta-box' }, [
         this._cta,
         el('div', { class: 'hv-row hv-consent' }, [this._consent, this._consentLabel]),
@@ -977,6 +1059,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._newPhotoBtn.textContent = t.choosePhoto;
     this._forgetBtn.textContent = t.forget;
     this._shareBtn.textContent = t.share;
+    this._briefBtn.textContent = t.brief;
     this._consentLabel.textContent = t.consent;
     this._syncCta();
     this._syncControls();
@@ -999,6 +1082,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._cta.addEventListener('click', () => this.requestConsultation().catch((e) => this._report(
       e instanceof VisualizerError ? e : new VisualizerError('internal', this._t.errors.internal), e)));
     this._shareBtn.addEventListener('click', () => this._share());
+    this._briefBtn.addEventListener('click', () => this._brief());
 
     // Drag and drop onto the stage.
     this._stage.addEventListener('dragover', (e) => { e.preventDefault(); this._stage.classList.add('hv-dragover'); });

@@ -14,6 +14,8 @@
 //! - [`geom`]: small vector helpers.
 //! - [`scale`]: pupils → pixels per millimetre, head roll, glabella.
 //! - [`estimate`]: a first calibration guessed from the photo's skin region.
+//! - [`face`]: face box and 68 landmarks (a port of face-api's nets) → pupils,
+//!   glabella, roll.
 //! - [`hairline`]: style presets, the curve through control points and the
 //!   signed-distance grid used for feathering.
 //! - [`scalp`]: where dots may go (skin grown from the forehead) and the
@@ -29,6 +31,7 @@ pub mod blend;
 pub mod design;
 pub mod engine;
 pub mod estimate;
+pub mod face;
 pub mod geom;
 pub mod hairline;
 pub mod image;

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 struct Group {
-    #[serde(default)]
-    paths: Vec<String>,
+    // `paths` (the shard file names) is not needed: the caller passes the
+    // shards' bytes concatenated.
     weights: Vec<Entry>,
 }
 
@@ -96,9 +96,9 @@ impl WeightMap {
                             (Some(s), Some(m)) if s.is_finite() && m.is_finite() => (s, m),
                             _ => {
                                 return Err(format!(
-                                    "{model}: weight '{}' lacks a finite quantization scale and min",
-                                    e.name
-                                ))
+                                "{model}: weight '{}' lacks a finite quantization scale and min",
+                                e.name
+                            ))
                             }
                         };
                         (w, Some((scale, min)))
@@ -128,7 +128,10 @@ impl WeightMap {
                     _ => unreachable!("width and quantization are set together"),
                 };
                 if data.iter().any(|v| !v.is_finite()) {
-                    return Err(format!("{model}: weight '{}' holds non-finite values", e.name));
+                    return Err(format!(
+                        "{model}: weight '{}' holds non-finite values",
+                        e.name
+                    ));
                 }
                 if map
                     .insert(
@@ -140,10 +143,12 @@ impl WeightMap {
                     )
                     .is_some()
                 {
-                    return Err(format!("{model}: weight '{}' appears twice in the manifest", e.name));
+                    return Err(format!(
+                        "{model}: weight '{}' appears twice in the manifest",
+                        e.name
+                    ));
                 }
             }
-            let _ = &g.paths;
         }
         if pos != bin.len() {
             return Err(format!(
@@ -225,7 +230,8 @@ mod tests {
         assert!(WeightMap::parse("test", "{", &b)
             .unwrap_err()
             .contains("not valid"));
-        let huge = r#"[{"weights":[{"name":"x","shape":[4294967296,4294967296,16],"dtype":"float32"}]}]"#;
+        let huge =
+            r#"[{"weights":[{"name":"x","shape":[4294967296,4294967296,16],"dtype":"float32"}]}]"#;
         assert!(WeightMap::parse("test", huge, &b)
             .unwrap_err()
             .contains("larger than"));

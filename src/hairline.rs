@@ -27,9 +27,9 @@ pub fn mirror_index(i: usize) -> usize {
 
 /// Surface distance of the frontotemporal corners from the midline: on an
 /// average head they show at about the mid-pupil lines.
-pub const CORNER_X: f32 = 44.0;
+pub const CORNER_X: f32 = 34.0;
 /// Surface distance of the temporal points from the midline.
-pub const TEMPORAL_X: f32 = 74.0;
+pub const TEMPORAL_X: f32 = 66.0;
 
 /// Control points of the preset before the visitor's adjustments (face mm).
 pub fn preset_points(style: Style, height: f32, recession: f32) -> [Vec2; CONTROL_POINTS] {

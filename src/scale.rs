@@ -39,19 +39,18 @@ pub struct Calibration {
 ///
 /// Up the midline the forehead is flat for `flat_mm` above the glabella, then
 /// the scalp curves back: a surface arc of `arc_mm` reaches the vertex,
-/// which the photo shows `top_mm` above the glabella. Across, an arc of
-/// `side_arc_mm` reaches the side of the head, which the photo shows
-/// `half_width_mm` from the midline; the head narrows towards the top. Both
-/// follow a sine, so dots and spacing foreshorten with height and towards
-/// the temples. `top_mm` and `half_width_mm` are fitted to the photo's head
-/// outline; the arcs are average adult anatomy.
+/// which the photo shows `top_mm` above the glabella. Across, the head is
+/// round with the radius `half_width_mm` the photo shows, narrowing towards
+/// the top. Both follow a sine, so dots and spacing foreshorten with height
+/// and towards the temples. `top_mm` and `half_width_mm` are fitted to the
+/// photo's head outline; `arc_mm` follows from `top_mm` (see
+/// `estimate::fit_head`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Head {
     pub flat_mm: f32,
     pub top_mm: f32,
     pub arc_mm: f32,
     pub half_width_mm: f32,
-    pub side_arc_mm: f32,
 }
 
 impl Default for Head {
@@ -61,7 +60,6 @@ impl Default for Head {
             top_mm: 88.0,
             arc_mm: 145.0,
             half_width_mm: 75.0,
-            side_arc_mm: 140.0,
         }
     }
 }
@@ -70,6 +68,12 @@ impl Default for Head {
 const HORIZON: f32 = 1.45;
 
 impl Head {
+    /// Surface arc from the midline to the side of the head: across, the
+    /// head is taken as round, so the face's centre is seen at full scale.
+    fn side_arc(&self) -> f32 {
+        self.half_width_mm * std::f32::consts::FRAC_PI_2
+    }
+
     /// Angle up the head at surface height `y` (0 on the flat forehead).
     fn pitch(&self, y: f32) -> f32 {
         ((y - self.flat_mm) / self.arc_mm * std::f32::consts::FRAC_PI_2).max(0.0)
@@ -82,7 +86,7 @@ impl Head {
 
     /// Angle across the head at surface position `x`, height angle `phi`.
     fn yaw(&self, x: f32, phi: f32) -> f32 {
-        x / (self.side_arc_mm * Self::narrowing(phi)) * std::f32::consts::FRAC_PI_2
+        x / (self.side_arc() * Self::narrowing(phi)) * std::f32::consts::FRAC_PI_2
     }
 
     /// Surface mm → projected mm in the photo's plane, or `None` when the
@@ -124,10 +128,7 @@ impl Head {
         };
         let n = Self::narrowing(phi);
         let theta = (q.x / (self.half_width_mm * n)).clamp(-lim, lim).asin();
-        Vec2::new(
-            theta / std::f32::consts::FRAC_PI_2 * self.side_arc_mm * n,
-            y,
-        )
+        Vec2::new(theta / std::f32::consts::FRAC_PI_2 * self.side_arc() * n, y)
     }
 
     /// How much a small length along the surface shrinks in the photo,
@@ -136,7 +137,7 @@ impl Head {
         use std::f32::consts::FRAC_PI_2;
         let phi = self.pitch(p.y);
         let theta = self.yaw(p.x, phi);
-        let sx = self.half_width_mm / self.side_arc_mm * FRAC_PI_2 * theta.cos();
+        let sx = self.half_width_mm / self.side_arc() * FRAC_PI_2 * theta.cos();
         let sy = if p.y <= self.flat_mm {
             1.0
         } else {

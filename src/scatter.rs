@@ -20,7 +20,7 @@ use crate::rng::{hash01, Rng};
 pub const DOMAIN_X: (f32, f32) = (-115.0, 115.0);
 pub const DOMAIN_Y: (f32, f32) = (-40.0, 140.0);
 /// Minimum distance between any two dots of the finished field.
-pub const FINAL_RADIUS_MM: f32 = 0.6;
+pub const FINAL_RADIUS_MM: f32 = 0.5;
 const PHASES: i32 = 7;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,6 +59,9 @@ impl DotField {
         let gw = (w / cell).ceil() as usize + 1;
         let gh = (h / cell).ceil() as usize + 1;
         let mut grid = vec![u32::MAX; gw * gh];
+        // Points already ranked (all earlier phases, then this phase's in
+        // rank order): one per cell, holding the point itself.
+        let mut ranked: Vec<(f32, f32)> = vec![(f32::NAN, f32::NAN); gw * gh];
         let mut pts: Vec<(f32, f32)> = Vec::new();
         let cell_of = |x: f32, y: f32| -> (usize, usize) {
             (((x - dx.0) / cell) as usize, ((y - dy.0) / cell) as usize)
@@ -121,13 +124,23 @@ impl DotField {
                     active.swap_remove(ai);
                 }
             }
-            // Shuffle this phase's new points so any prefix is spread evenly.
-            let new = &mut pts[first_new..];
-            for i in (1..new.len()).rev() {
-                let j = rng.below(i + 1);
-                new.swap(i, j);
-            }
-            // The shuffle moved points: rebuild the grid's indices.
+            // Rank this phase's new points farthest-first, so every prefix of
+            // ranks is as evenly spread as a Poisson-disk set of its density.
+            let order = farthest_first(
+                &pts,
+                first_new,
+                &mut ranked,
+                gw,
+                gh,
+                cell,
+                dx.0,
+                dy.0,
+                2.0 * r,
+            );
+            let reordered: Vec<(f32, f32)> = order.iter().map(|&i| pts[i]).collect();
+            pts.truncate(first_new);
+            pts.extend(reordered);
+            // Reordering moved points: rebuild the grid's indices.
             for (i, &(x, y)) in pts.iter().enumerate().skip(first_new) {
                 let (cx, cy) = cell_of(x, y);
                 grid[cy * gw + cx] = i as u32;
@@ -166,6 +179,65 @@ impl DotField {
     pub fn threshold(&self, density: f32) -> f32 {
         (density / self.density).min(1.0)
     }
+}
+
+/// Greedy farthest-point order of `pts[first..]` against the points already
+/// in `ranked` (a grid of cell size `cell`, origin `(x0, y0)`): each next
+/// point is the one farthest from every point ranked before it. Lazy: a
+/// point's stored distance only ever shrinks, so the heap's top is accepted
+/// once a re-check confirms it. Distances are capped at `cap`.
+#[allow(clippy::too_many_arguments)]
+fn farthest_first(
+    pts: &[(f32, f32)],
+    first: usize,
+    ranked: &mut [(f32, f32)],
+    gw: usize,
+    gh: usize,
+    cell: f32,
+    x0: f32,
+    y0: f32,
+    cap: f32,
+) -> Vec<usize> {
+    use std::collections::BinaryHeap;
+    let cell_of = |x: f32, y: f32| (((x - x0) / cell) as usize, ((y - y0) / cell) as usize);
+    let nearest = |ranked: &[(f32, f32)], x: f32, y: f32, limit: f32| -> f32 {
+        let (cx, cy) = cell_of(x, y);
+        let reach = (limit / cell).ceil() as isize;
+        let mut best = limit * limit;
+        for gy in (cy as isize - reach).max(0)..=(cy as isize + reach).min(gh as isize - 1) {
+            for gx in (cx as isize - reach).max(0)..=(cx as isize + reach).min(gw as isize - 1) {
+                let (qx, qy) = ranked[gy as usize * gw + gx as usize];
+                if !qx.is_nan() {
+                    best = best.min((qx - x) * (qx - x) + (qy - y) * (qy - y));
+                }
+            }
+        }
+        best.sqrt()
+    };
+    // Max-heap on (distance bits, reversed index): non-negative floats order
+    // like their bits; ties go to the earlier (randomly generated) point.
+    let mut heap: BinaryHeap<(u32, std::cmp::Reverse<usize>)> = (first..pts.len())
+        .map(|i| {
+            (
+                nearest(ranked, pts[i].0, pts[i].1, cap).to_bits(),
+                std::cmp::Reverse(i),
+            )
+        })
+        .collect();
+    let mut order = Vec::with_capacity(pts.len() - first);
+    while let Some((bits, std::cmp::Reverse(i))) = heap.pop() {
+        let stored = f32::from_bits(bits);
+        let (x, y) = pts[i];
+        let now = nearest(ranked, x, y, stored);
+        if now < stored {
+            heap.push((now.to_bits(), std::cmp::Reverse(i)));
+            continue;
+        }
+        let (cx, cy) = cell_of(x, y);
+        ranked[cy * gw + cx] = (x, y);
+        order.push(i);
+    }
+    order
 }
 
 #[cfg(test)]

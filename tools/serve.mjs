@@ -241,7 +241,7 @@ server.listen(opts.port, opts.host, () => {
   const { port } = server.address();
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   process.stdout.write(`Serving ${root} at http://${shownHost}:${port}/\n`);
-  if (mounts.length > 1) process.stdout.write(`  test photos: /__photos/ -> ${mounts[0].dir}\n`);
+  for (const m of mounts.slice(0, -1)) process.stdout.write(`  test mount: ${m.prefix} -> ${m.dir}\n`);
 });
 
 let closing = false;

@@ -225,6 +225,11 @@ export class HairlineVisualizer extends HTMLElement {
       this._vis.free();
       this._vis = null;
       this._photo = null;
+      this._corePromise = null;
+      this._ready = false;
+      this._undo = [];
+      this._redo = [];
+      this._syncControls();
     }
   }
 
@@ -346,6 +351,7 @@ export class HairlineVisualizer extends HTMLElement {
         if (bitmap !== source) bitmap.close?.();
       }
       this._lastSource = source;
+      if (this._message.dataset.kind === 'error') this._showMessage(null);
       const detail = { width: this._photo.width, height: this._photo.height };
       this.dispatchEvent(new CustomEvent('image-load', { detail }));
       return detail;
@@ -832,6 +838,8 @@ export class HairlineVisualizer extends HTMLElement {
         this._undo = history.undo;
         this._redo = history.redo;
         this._syncControls();
+        // The reload cleared the alert; the visitor should still read it.
+        this._showMessage(this._t.errors.internal, 'error');
       } catch (e) {
         console.error('<hairline-visualizer> could not restore after an internal error', e);
       } finally {
@@ -1300,7 +1308,12 @@ export class HairlineVisualizer extends HTMLElement {
       return;
     }
     const p = this._toImage(e);
-    if (handle) {
+    // Keyboard shortcuts (undo) need focus inside the widget after a drag.
+    this._stage.focus({ preventScroll: true });
+    if (this._mode === 'calibrate') {
+      // Taps calibrate even on top of the markers and handles.
+      this._calTap(p);
+    } else if (handle) {
       e.preventDefault();
       this._drag = { kind: 'point', index: Number(handle.dataset.point) };
     } else if (pupil) {
@@ -1314,8 +1327,6 @@ export class HairlineVisualizer extends HTMLElement {
       } catch (err) {
         this._report(new VisualizerError('brush', String(err.message || err)));
       }
-    } else if (this._mode === 'calibrate') {
-      this._calTap(p);
     } else {
       this._drag = { kind: 'pan', x: e.clientX, y: e.clientY, cx: this._view.cx, cy: this._view.cy };
     }

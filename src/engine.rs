@@ -14,6 +14,40 @@ use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
 use serde::Serialize;
 
+/// Why automatic placement did not calibrate.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AutoPlaceError {
+    NoPhoto,
+    Face(crate::face::FaceError),
+    Calibration(String),
+}
+
+impl AutoPlaceError {
+    /// A stable code for the element: `no-photo`, `no-face`,
+    /// `several-faces`, `face-too-small`, `face-turned`, `invalid`.
+    pub fn code(&self) -> &'static str {
+        use crate::face::FaceError as F;
+        match self {
+            AutoPlaceError::NoPhoto => "no-photo",
+            AutoPlaceError::Face(F::NoFace) => "no-face",
+            AutoPlaceError::Face(F::SeveralFaces { .. }) => "several-faces",
+            AutoPlaceError::Face(F::FaceTooSmall { .. }) => "face-too-small",
+            AutoPlaceError::Face(F::TurnedTooFar { .. }) => "face-turned",
+            AutoPlaceError::Face(F::Invalid(_)) | AutoPlaceError::Calibration(_) => "invalid",
+        }
+    }
+}
+
+impl std::fmt::Display for AutoPlaceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AutoPlaceError::NoPhoto => f.write_str("load a photo first"),
+            AutoPlaceError::Face(e) => write!(f, "{e}"),
+            AutoPlaceError::Calibration(e) => f.write_str(e),
+        }
+    }
+}
+
 /// Largest preview the element may ask for (pixels).
 pub const MAX_PREVIEW_PIXELS: u32 = 8_000_000;
 
@@ -160,6 +194,33 @@ impl Engine {
             .photo
             .as_ref()
             .map(|p| ScalpMask::grow(p, &self.frame_of(c)));
+        // Everything placed on the old photo or calibration is stale.
+        self.photo_version += 1;
+    }
+
+    /// Find the face and use it as the calibration: pupils (interpupillary
+    /// distance as currently set, 63 mm by default), roll and glabella.
+    pub fn auto_place(
+        &mut self,
+        models: &crate::face::FaceModels,
+    ) -> Result<crate::face::Detection, AutoPlaceError> {
+        let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
+        let det = models.detect(photo).map_err(AutoPlaceError::Face)?;
+        let ipd = self
+            .calibration
+            .map_or(crate::scale::DEFAULT_IPD_MM, |c| c.ipd_mm);
+        let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
+        let mut c = Calibration::new(
+            v(det.left_pupil),
+            v(det.right_pupil),
+            ipd,
+            Source::Detected,
+            (photo.width, photo.height),
+        )
+        .map_err(AutoPlaceError::Calibration)?;
+        c.glabella = Some(v(det.glabella));
+        self.apply_calibration(c);
+        Ok(det)
     }
 
     pub fn calibration(&self) -> Option<Calibration> {
@@ -600,6 +661,44 @@ mod tests {
         assert!(e
             .begin_stroke(ZoneMode::Add, 0.1, Vec2::new(0.0, 0.0))
             .is_err());
+    }
+
+    #[test]
+    fn recalibrating_moves_the_dots() {
+        let mut e = loaded();
+        e.set_view(
+            Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 300.0,
+                h: 400.0,
+            },
+            300,
+            400,
+        )
+        .unwrap();
+        e.render_preview().unwrap();
+        let before = e.visible_dots().unwrap().to_vec();
+        e.set_calibration(
+            Vec2::new(120.0, 210.0),
+            Vec2::new(180.0, 205.0),
+            63.0,
+            Source::Visitor,
+        )
+        .unwrap();
+        let after = e.visible_dots().unwrap().to_vec();
+        assert_ne!(before, after);
+        // Exactly what a fresh engine with that calibration draws.
+        let mut fresh = loaded();
+        fresh
+            .set_calibration(
+                Vec2::new(120.0, 210.0),
+                Vec2::new(180.0, 205.0),
+                63.0,
+                Source::Visitor,
+            )
+            .unwrap();
+        assert_eq!(fresh.visible_dots().unwrap(), after.as_slice());
     }
 
     #[test]

@@ -143,6 +143,7 @@ fn guess(centre: Vec2, ipd: f32, photo: &Image) -> Calibration {
             right_pupil: Vec2::new(w, h * 0.5),
             ipd_mm: DEFAULT_IPD_MM,
             source: Source::Estimated,
+            glabella: None,
         },
     )
 }

@@ -40,6 +40,8 @@ pub struct Placed {
     pub sy: f32,
     /// Scalp mask at the dot, 0..1.
     pub mask: f32,
+    /// Head mask (not the backdrop) at the dot, 0..1.
+    pub head: f32,
     /// The hairline edge's noise at the dot, -1..1.
     pub noise: f32,
 }
@@ -64,6 +66,7 @@ pub fn place(field: &DotField, frame: &Frame, mask: Option<&ScalpMask>) -> Vec<P
                 sx,
                 sy,
                 mask: mask.map_or(1.0, |m| m.sample(q)),
+                head: mask.map_or(1.0, |m| m.sample_head(q)),
                 noise: edge_noise(p, field.seed),
             })
         })
@@ -117,7 +120,8 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         if scene.zones.any {
             let z = scene.zones.sample(p);
             if z > 0.0 {
-                m += z * (1.0 - m);
+                // Painting in overrides the skin region, never the backdrop.
+                m += z * (at.head - m).max(0.0);
             } else if z < 0.0 {
                 m *= 1.0 + z;
             }

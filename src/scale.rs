@@ -31,6 +31,10 @@ pub struct Calibration {
     pub right_pupil: Vec2,
     pub ipd_mm: f32,
     pub source: Source,
+    /// Where face detection put the glabella (between the brows); without
+    /// it the glabella is estimated from the pupils.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub glabella: Option<Vec2>,
 }
 
 /// A simple head model for a frontal photo. Designs are in millimetres *on
@@ -203,6 +207,7 @@ impl Calibration {
             right_pupil,
             ipd_mm,
             source,
+            glabella: None,
         };
         if c.frame().roll.abs() > 45f32.to_radians() {
             return Err(
@@ -221,7 +226,10 @@ impl Calibration {
         let ey = Vec2::new(ex.y, -ex.x);
         let px_per_mm = len / self.ipd_mm;
         let mid = self.left_pupil.plus(self.right_pupil).scale(0.5);
-        let glabella = mid.plus(ey.scale(GLABELLA_ABOVE_PUPILS_MM * px_per_mm));
+        let glabella = self
+            .glabella
+            .filter(|g| g.is_finite())
+            .unwrap_or_else(|| mid.plus(ey.scale(GLABELLA_ABOVE_PUPILS_MM * px_per_mm)));
         Frame {
             px_per_mm,
             roll: ex.y.atan2(ex.x),

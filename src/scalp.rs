@@ -22,6 +22,10 @@ pub struct ScalpMask {
     /// Median L*a*b* colour of the forehead the region was grown from
     /// (`None` when the calibration does not point at skin).
     pub skin_lab: Option<[f32; 3]>,
+    /// Soft mask of the whole head (everything but the backdrop grown from
+    /// the photo's edges): painted zones may add dots anywhere on the head,
+    /// never on the backdrop. All 255 when no backdrop could be told apart.
+    pub head: Vec<u8>,
 }
 
 /// sRGB 0..255 → CIE L*a*b* (D65), good enough for skin comparisons.
@@ -96,6 +100,7 @@ impl ScalpMask {
                 step,
                 data,
                 skin_lab: None,
+                head: vec![255; n],
             };
         }
         let median = |k: usize| {
@@ -113,6 +118,7 @@ impl ScalpMask {
                 step,
                 data,
                 skin_lab: None,
+                head: vec![255; n],
             };
         }
         // Skin in shadow or shine keeps its hue and roughly its saturation
@@ -204,17 +210,30 @@ impl ScalpMask {
         let erode_px = ((1.5 * frame.px_per_mm / step).round() as usize).max(1);
         erode(&mut data, mw as usize, mh as usize, erode_px);
         box_blur(&mut data, mw as usize, mh as usize, erode_px.max(1));
+        let mut head: Vec<u8> = backdrop.iter().map(|&b| if b { 0 } else { 255 }).collect();
+        erode(&mut head, mw as usize, mh as usize, erode_px);
+        box_blur(&mut head, mw as usize, mh as usize, erode_px.max(1));
         ScalpMask {
             width: mw,
             height: mh,
             step,
             data,
             skin_lab: Some(reference),
+            head,
         }
     }
 
     /// Mask value in `[0, 1]` at image position `p` (bilinear).
     pub fn sample(&self, p: Vec2) -> f32 {
+        self.sample_in(&self.data, p)
+    }
+
+    /// Head-mask value in `[0, 1]` at image position `p` (bilinear).
+    pub fn sample_head(&self, p: Vec2) -> f32 {
+        self.sample_in(&self.head, p)
+    }
+
+    fn sample_in(&self, data: &[u8], p: Vec2) -> f32 {
         let x = p.x / self.step - 0.5;
         let y = p.y / self.step - 0.5;
         if !(x > -1.0 && y > -1.0 && x < self.width as f32 && y < self.height as f32) {
@@ -223,7 +242,7 @@ impl ScalpMask {
         let (w, h) = (self.width as i32, self.height as i32);
         let at = |i: i32, j: i32| -> f32 {
             let (i, j) = (i.clamp(0, w - 1), j.clamp(0, h - 1));
-            self.data[(j * w + i) as usize] as f32 / 255.0
+            data[(j * w + i) as usize] as f32 / 255.0
         };
         let (i, j) = (x.floor() as i32, y.floor() as i32);
         let (fx, fy) = (x - i as f32, y - j as f32);

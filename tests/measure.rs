@@ -32,6 +32,7 @@ fn render(design: &Design) -> Render {
         right_pupil: Vec2::new(w as f32 / 2.0 + ipd_px / 2.0, eye_y),
         ipd_mm: 63.0,
         source: Source::Visitor,
+        glabella: None,
     };
     let flat = Head {
         flat_mm: 10_000.0,

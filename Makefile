@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face clean
 
 all: build
 
@@ -89,6 +89,11 @@ tool-npm:
 
 # ---------------------------------------------------------------- build
 
+# Face-detection weights ship inside the npm package @vladmandic/face-api
+# (MIT); the build copies them next to the site, they are not committed.
+FACE_API_MODELS := node_modules/@vladmandic/face-api/model
+FACE_MODELS := tiny_face_detector_model face_landmark_68_model
+
 # Two builds: scalar (www/pkg/) and simd128 (www/pkg/simd/); the element
 # picks one by feature detection at load. Both give identical pixels.
 SIMD_FLAGS := -C target-feature=+simd128
@@ -100,7 +105,11 @@ build: tools
 	wasm-bindgen --target web --out-dir $(PKG_DIR)/simd --no-typescript target/simd/$(WASM_TARGET)/release/$(CRATE).wasm
 	@$(MAKE) --no-print-directory wasm-opt WASM_FILE=$(WASM_OUT) EXTRA_OPT_FLAGS=
 	@$(MAKE) --no-print-directory wasm-opt WASM_FILE=$(PKG_DIR)/simd/$(CRATE)_bg.wasm EXTRA_OPT_FLAGS=--enable-simd
-	@ls -l $(PKG_DIR) $(PKG_DIR)/simd
+	@mkdir -p www/models
+	@for m in $(FACE_MODELS); do \
+		cp -f $(FACE_API_MODELS)/$$m.bin $(FACE_API_MODELS)/$$m-weights_manifest.json www/models/; \
+	done
+	@ls -l $(PKG_DIR) $(PKG_DIR)/simd www/models
 
 # Optimise one wasm file in place with the first usable wasm-opt.
 wasm-opt:
@@ -137,10 +146,19 @@ test:
 	$(MAKE) test-wasm
 	$(MAKE) test-e2e
 
-test-native:
+test-native: tool-npm tool-apt
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo test
+	$(MAKE) --no-print-directory test-face
+
+# Our face detector against the JavaScript library it reimplements, on every
+# test photo: the oracle (face-api in Chromium) writes the reference and the
+# decoded pixels, then the release-build test compares (within 1.5% of the
+# interpupillary distance).
+test-face: tool-npm tool-apt
+	node tests/face/oracle.mjs
+	cargo test --release --test face_native -- --nocapture
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.
@@ -167,4 +185,4 @@ golden:
 
 clean:
 	cargo clean
-	rm -rf $(PKG_DIR) target/playwright test-results playwright-report
+	rm -rf $(PKG_DIR) www/models target/playwright test-results playwright-report

@@ -211,8 +211,8 @@ impl Engine {
             .map_or(crate::scale::DEFAULT_IPD_MM, |c| c.ipd_mm);
         let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
         let mut c = Calibration::new(
-            v(det.left_pupil),
-            v(det.right_pupil),
+            v(det.irises[0]),
+            v(det.irises[1]),
             ipd,
             Source::Detected,
             (photo.width, photo.height),

@@ -32,6 +32,49 @@ fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
     serde_wasm_bindgen::to_value(v).map_err(js)
 }
 
+/// The face detector and landmark net, loaded once per page from the weight
+/// files the site ships (tfjs manifest + shard each).
+#[wasm_bindgen]
+pub struct FaceDetector {
+    models: crate::face::FaceModels,
+}
+
+#[wasm_bindgen]
+impl FaceDetector {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        detector_manifest: &str,
+        detector_weights: &[u8],
+        landmarks_manifest: &str,
+        landmarks_weights: &[u8],
+    ) -> Result<FaceDetector, JsError> {
+        let models = crate::face::FaceModels::load(
+            detector_manifest,
+            detector_weights,
+            landmarks_manifest,
+            landmarks_weights,
+        )
+        .map_err(js)?;
+        Ok(FaceDetector { models })
+    }
+}
+
+/// What `autoPlace` found: either a calibration or why not.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AutoPlaced {
+    ok: bool,
+    code: Option<&'static str>,
+    message: Option<String>,
+    left_pupil: Option<Vec2>,
+    right_pupil: Option<Vec2>,
+    glabella: Option<Vec2>,
+    roll: Option<f32>,
+    px_per_mm: Option<f32>,
+    confidence: Option<f32>,
+    landmarks: Option<Vec<[f32; 2]>>,
+}
+
 /// One visualizer session (one per element).
 #[wasm_bindgen]
 pub struct Visualizer {
@@ -210,6 +253,51 @@ impl Visualizer {
     /// Placement warnings for the current design: `[{code, value_mm}]`.
     pub fn guardrails(&self) -> Result<JsValue, JsError> {
         to_js(&crate::hairline::guardrails(self.engine.design()))
+    }
+
+    /// Find the face in the photo and use it as the calibration. Returns
+    /// `{ok: true, leftPupil, rightPupil, glabella, roll, pxPerMm,
+    /// confidence, landmarks}` or `{ok: false, code, message}`.
+    #[wasm_bindgen(js_name = autoPlace)]
+    pub fn auto_place(&mut self, faces: &FaceDetector) -> Result<JsValue, JsError> {
+        let none = AutoPlaced {
+            ok: false,
+            code: None,
+            message: None,
+            left_pupil: None,
+            right_pupil: None,
+            glabella: None,
+            roll: None,
+            px_per_mm: None,
+            confidence: None,
+            landmarks: None,
+        };
+        let result = match self.engine.auto_place(&faces.models) {
+            Ok(det) => {
+                let frame = self
+                    .engine
+                    .frame()
+                    .ok_or_else(|| js("no calibration after detection"))?;
+                let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
+                AutoPlaced {
+                    ok: true,
+                    left_pupil: Some(v(det.irises[0])),
+                    right_pupil: Some(v(det.irises[1])),
+                    glabella: Some(frame.glabella),
+                    roll: Some(frame.roll),
+                    px_per_mm: Some(frame.px_per_mm),
+                    confidence: Some(det.confidence),
+                    landmarks: Some(det.landmarks.to_vec()),
+                    ..none
+                }
+            }
+            Err(e) => AutoPlaced {
+                code: Some(e.code()),
+                message: Some(e.to_string()),
+                ..none
+            },
+        };
+        to_js(&result)
     }
 
     /// Panic on purpose: lets the browser tests prove that a panic becomes

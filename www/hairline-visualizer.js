@@ -85,6 +85,33 @@ function guard(target, onTrap) {
   });
 }
 
+let facePromise = null;
+
+/**
+ * Load the face-detection weights (shipped next to the module in models/,
+ * fetched only when a photo first needs them) into a FaceDetector.
+ */
+function loadFaces(glue) {
+  if (!facePromise) {
+    facePromise = (async () => {
+      const get = async (name, kind) => {
+        const res = await fetch(new URL(`./models/${name}`, MODULE_URL));
+        if (!res.ok) throw new Error(`models/${name}: HTTP ${res.status}`);
+        return kind === 'json' ? res.text() : new Uint8Array(await res.arrayBuffer());
+      };
+      const [dm, db, lm, lb] = await Promise.all([
+        get('tiny_face_detector_model-weights_manifest.json', 'json'),
+        get('tiny_face_detector_model.bin'),
+        get('face_landmark_68_model-weights_manifest.json', 'json'),
+        get('face_landmark_68_model.bin'),
+      ]);
+      return new glue.FaceDetector(dm, db, lm, lb);
+    })();
+    facePromise.catch(() => { facePromise = null; });
+  }
+  return facePromise;
+}
+
 /** An Error whose message a visitor can read, with a machine code. */
 class VisualizerError extends Error {
   constructor(code, message) {
@@ -170,7 +197,7 @@ async function readPixelsNow(bitmap, width, height) {
 
 export class HairlineVisualizer extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'lang', 'clinic-name', 'max-megapixels', 'cta-label', 'cta-href', 'accent', 'default-style', 'default-shade'];
+    return ['src', 'lang', 'clinic-name', 'max-megapixels', 'cta-label', 'cta-href', 'accent', 'default-style', 'default-shade', 'auto-place'];
   }
 
   constructor() {
@@ -251,6 +278,8 @@ export class HairlineVisualizer extends HTMLElement {
         this.style.removeProperty('--hv-accent');
         if (value) warn(`accent="${value}" ignored; use a CSS colour such as #1f6f78`);
       }
+    } else if (name === 'auto-place') {
+      if (value != null && value !== 'on' && value !== 'off') warn(`auto-place="${value}" ignored; use "on" or "off"`);
     } else if (name === 'default-style' || name === 'default-shade') {
       this._applyDefaults();
     }
@@ -352,6 +381,9 @@ export class HairlineVisualizer extends HTMLElement {
       }
       this._lastSource = source;
       if (this._message.dataset.kind === 'error') this._showMessage(null);
+      // Find the face once the first preview is on screen (never before it).
+      this._noFace = false;
+      this._autoPlacePending = this.getAttribute('auto-place') !== 'off';
       const detail = { width: this._photo.width, height: this._photo.height };
       this.dispatchEvent(new CustomEvent('image-load', { detail }));
       return detail;
@@ -409,6 +441,49 @@ export class HairlineVisualizer extends HTMLElement {
     this._committed();
   }
 
+  /**
+   * Find the face, set scale (63 mm between the pupils unless changed), roll
+   * and glabella from it, and place the default hairline on it. Resolves to
+   * {leftPupil, rightPupil, glabella, roll, pxPerMm, confidence, ms};
+   * rejects with a readable Error (code no-face, several-faces,
+   * face-too-small, face-turned) and asks the visitor for two taps.
+   */
+  async autoPlace() {
+    const t = this._t;
+    await this._ensureCore();
+    if (!this._photo) throw new VisualizerError('no-photo', t.errors.noPhoto);
+    let faces;
+    try {
+      faces = await loadFaces(this._glue);
+    } catch (e) {
+      const err = new VisualizerError('models-unavailable', t.errors.models);
+      this._report(err, e);
+      throw err;
+    }
+    const t0 = performance.now();
+    const r = this._vis.autoPlace(faces);
+    const ms = performance.now() - t0;
+    if (!r.ok) {
+      const err = new VisualizerError(r.code, t.autoPlaceErrors[r.code] || r.message);
+      this._noFace = true;
+      this._setMode('calibrate');
+      this._report(err);
+      this._syncControls();
+      this._requestRender();
+      throw err;
+    }
+    this._noFace = false;
+    this._suggestShade();
+    this._committed();
+    this._showMessage(t.detectedHelp);
+    const detail = {
+      leftPupil: r.leftPupil, rightPupil: r.rightPupil, glabella: r.glabella,
+      roll: r.roll, pxPerMm: r.pxPerMm, confidence: r.confidence, ms,
+    };
+    this.dispatchEvent(new CustomEvent('auto-place', { detail }));
+    return detail;
+  }
+
   /** The calibration in use: {leftPupil, rightPupil, ipdMm, source}. */
   getCalibration() {
     return this._vis && this._photo ? this._vis.calibration() : null;
@@ -417,6 +492,14 @@ export class HairlineVisualizer extends HTMLElement {
   /** Render at the photo's full resolution and encode it. */
   async toBlob({ type = 'image/png', quality } = {}) {
     if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
+    if (this._noFace) {
+      // No face and no taps yet: there is no hairline to show, only the photo.
+      const bmp = await this._photoBitmap();
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      c.getContext('2d').drawImage(bmp, 0, 0);
+      bmp.close();
+      return c.convertToBlob({ type, quality });
+    }
     const { width, height } = this._vis.renderFull();
     try {
       const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.fullPtr(), width * height * 4);
@@ -949,6 +1032,7 @@ export class HairlineVisualizer extends HTMLElement {
     const sessionSet = el('fieldset', { class: 'hv-field' }, [this._sessionLegend, el('div', { class: 'hv-segs' }, this._sessionButtons)]);
 
     this._toolButtons = ['move', 'add', 'erase', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
+    this._findFaceBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
     this._brush = this._slider('brush', 2, 40, 1);
     this._ipd = this._slider('ipd', 50, 75, 0.5);
     this._ipd.input.value = 63;
@@ -958,6 +1042,7 @@ export class HairlineVisualizer extends HTMLElement {
     const toolSet = el('fieldset', { class: 'hv-field' }, [
       this._toolsLegend,
       el('div', { class: 'hv-chips' }, this._toolButtons),
+      el('div', { class: 'hv-row' }, [this._findFaceBtn]),
       this._brush.wrap,
       el('div', { class: 'hv-row' }, [this._symmetric, this._symLabel]),
       this._ipd.wrap,
@@ -1045,6 +1130,7 @@ export class HairlineVisualizer extends HTMLElement {
     const toolNames = { move: t.toolMove, add: t.toolAdd, erase: t.toolErase, calibrate: t.calibrate };
     this._toolButtons.forEach((b) => { b.textContent = toolNames[b.dataset.mode]; });
     this._brush.label.textContent = t.brushSize;
+    this._findFaceBtn.textContent = t.findFace;
     this._ipd.label.textContent = t.ipd;
     this._symLabel.textContent = t.symmetric;
     this._zoomIn.setAttribute('aria-label', t.zoomIn);
@@ -1148,6 +1234,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._symmetric.addEventListener('change', () => { if (this._updateDesign({ symmetric: this._symmetric.checked })) this._committed(); });
 
     this._toolButtons.forEach((b) => b.addEventListener('click', () => this._setMode(b.dataset.mode)));
+    this._findFaceBtn.addEventListener('click', () => this.autoPlace().catch(() => {}));
 
     this._zoomIn.addEventListener('click', () => this._zoomBy(1.5));
     this._zoomOut.addEventListener('click', () => this._zoomBy(1 / 1.5));
@@ -1402,6 +1489,7 @@ export class HairlineVisualizer extends HTMLElement {
     const ipd = Number(this._ipd.input.value) || 63;
     try {
       this._vis.setCalibration(a.x, a.y, b.x, b.y, ipd, 'visitor');
+      this._noFace = false;
       this._suggestShade();
       this._showMessage(this._t.calibrated);
       this._committed();
@@ -1548,7 +1636,9 @@ export class HairlineVisualizer extends HTMLElement {
     const stats = this._vis.renderPreview();
     const ctx = canvas.getContext('2d');
     const buffer = this._wasm.memory.buffer;
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(buffer, this._vis.previewPtr(), pw * ph * 4), pw, ph), 0, 0);
+    // No face found and no taps yet: show the photo alone, no guessed hairline.
+    const shown = this._noFace ? this._vis.basePtr() : this._vis.previewPtr();
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(buffer, shown, pw * ph * 4), pw, ph), 0, 0);
     if (this._compare) {
       const splitPx = Math.round(pw * this._split);
       if (splitPx > 0) {
@@ -1561,6 +1651,10 @@ export class HairlineVisualizer extends HTMLElement {
     const ms = performance.now() - t0;
     this._drawOverlay();
     this._describe(stats.dots);
+    if (this._autoPlacePending) {
+      this._autoPlacePending = false;
+      setTimeout(() => this.autoPlace().catch(() => { /* shown and reported as an error event */ }), 0);
+    }
     this.dispatchEvent(new CustomEvent('render', { detail: { width: stats.width, height: stats.height, dots: stats.dots, ms } }));
   }
 
@@ -1592,8 +1686,8 @@ export class HairlineVisualizer extends HTMLElement {
       const s = this._toStage(path[i], path[i + 1]);
       dstr += `${i ? 'L' : 'M'}${s.x.toFixed(1)},${s.y.toFixed(1)}`;
     }
-    this._pathEl.setAttribute('d', dstr);
-    const pts = this._vis.controlPoints();
+    this._pathEl.setAttribute('d', this._noFace ? '' : dstr);
+    const pts = this._noFace ? [] : this._vis.controlPoints();
     for (let i = 0; i < pts.length / 2; i++) {
       const s = this._toStage(pts[i * 2], pts[i * 2 + 1]);
       const g = svg('g', {

@@ -109,6 +109,10 @@ pub struct Detection {
     pub left_pupil: [f32; 2],
     /// Pupil on the image's right.
     pub right_pupil: [f32; 2],
+    /// The pupils found in the photo itself: the darkest part of each eye's
+    /// outline (the iris), which the contour means above miss when the
+    /// visitor squints, smiles or looks aside. Image left first.
+    pub irises: [[f32; 2]; 2],
     /// Between the brows: midpoint of the inner brow ends (21, 22) moved a
     /// quarter of the way towards the top of the nose bridge (27).
     pub glabella: [f32; 2],
@@ -205,7 +209,10 @@ impl FaceModels {
             .landmarks
             .detect(image, crop)
             .map_err(FaceError::Invalid)?;
-        let d = derive(face, landmarks, opts.max_yaw_deg);
+        let mut d = derive(face, landmarks, opts.max_yaw_deg);
+        let a = iris_centre(image, &landmarks[36..42]).unwrap_or(mean(&landmarks[36..42]));
+        let b = iris_centre(image, &landmarks[42..48]).unwrap_or(mean(&landmarks[42..48]));
+        d.irises = if a[0] <= b[0] { [a, b] } else { [b, a] };
         if !(d
             .left_pupil
             .iter()
@@ -313,6 +320,75 @@ pub fn yaw_estimate(lm: &[[f32; 2]; 68]) -> f32 {
 }
 
 /// Pupils, glabella, roll, yaw and confidence from the landmarks.
+/// The iris inside one eye's six outline points: the centroid of the
+/// darkest quarter of the pixels inside the outline, weighted by how much
+/// darker they are (so lashes at the rim and the catch-light count little).
+/// `None` when the outline holds too few pixels to tell.
+pub fn iris_centre(image: &Image, eye: &[[f32; 2]]) -> Option<[f32; 2]> {
+    let (w, h) = (image.width as i32, image.height as i32);
+    let x0 = eye
+        .iter()
+        .map(|p| p[0])
+        .fold(f32::MAX, f32::min)
+        .floor()
+        .max(0.0) as i32;
+    let x1 = eye
+        .iter()
+        .map(|p| p[0])
+        .fold(f32::MIN, f32::max)
+        .ceil()
+        .min(w as f32 - 1.0) as i32;
+    let y0 = eye
+        .iter()
+        .map(|p| p[1])
+        .fold(f32::MAX, f32::min)
+        .floor()
+        .max(0.0) as i32;
+    let y1 = eye
+        .iter()
+        .map(|p| p[1])
+        .fold(f32::MIN, f32::max)
+        .ceil()
+        .min(h as f32 - 1.0) as i32;
+    let inside = |x: f32, y: f32| {
+        let mut c = false;
+        for k in 0..eye.len() {
+            let (a, b) = (eye[k], eye[(k + 1) % eye.len()]);
+            if (a[1] > y) != (b[1] > y) && x < a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]) {
+                c = !c;
+            }
+        }
+        c
+    };
+    let mut px: Vec<(f32, f32, f32)> = Vec::new();
+    for y in y0..=y1 {
+        for x in x0..=x1 {
+            let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+            if inside(fx, fy) {
+                let p = image.pixel(x as u32, y as u32);
+                let luma = 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32;
+                px.push((fx, fy, luma));
+            }
+        }
+    }
+    if px.len() < 6 {
+        return None;
+    }
+    let mut lumas: Vec<f32> = px.iter().map(|p| p.2).collect();
+    lumas.sort_by(|a, b| a.total_cmp(b));
+    let cut = lumas[lumas.len() / 4].max(lumas[0] + 1.0);
+    let (mut sw, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for &(x, y, l) in &px {
+        if l <= cut {
+            let wgt = cut - l + 1.0;
+            sw += wgt;
+            sx += wgt * x;
+            sy += wgt * y;
+        }
+    }
+    (sw > 0.0).then(|| [sx / sw, sy / sw])
+}
+
 pub fn derive(face: FaceBox, landmarks: [[f32; 2]; 68], max_yaw_deg: f32) -> Detection {
     let a = mean(&landmarks[36..42]);
     let b = mean(&landmarks[42..48]);
@@ -337,6 +413,7 @@ pub fn derive(face: FaceBox, landmarks: [[f32; 2]; 68], max_yaw_deg: f32) -> Det
         landmarks,
         left_pupil,
         right_pupil,
+        irises: [left_pupil, right_pupil],
         glabella,
         roll,
         yaw,

@@ -55,6 +55,7 @@ try {
       return median(xs);
     };
     const el = document.querySelector('hairline-visualizer');
+    el.setAttribute('auto-place', 'off');
     // A 4032×3024 camera-sized photo: the test portrait enlarged on its backdrop.
     const src = await createImageBitmap(await (await fetch(`/__photos/${photo}`)).blob());
     const W = 4032, H = 3024, k = H / src.height;
@@ -133,6 +134,7 @@ try {
   const ipage = await open(browser, { width: 1600, height: 1300 });
   await ipage.evaluate(async ({ photo, pupils }) => {
     const el = document.querySelector('hairline-visualizer');
+    el.setAttribute('auto-place', 'off'); // calibrated by hand just below
     el.scrollIntoView();
     await el.loadImage(`/__photos/${photo}`);
     el.setCalibration(pupils);
@@ -164,6 +166,33 @@ try {
     median_ms: medianGap, fps: ((frames.length - 1) * 1000) / span, worst_ms: gaps[gaps.length - 1] || 0,
   });
   await ipage.close();
+
+  // ---- face detection: accuracy against hand-marked pupils, and time ----
+  const fpage = await open(browser, { width: 1200, height: 900 });
+  for (const [name, want] of Object.entries(fixtures)) {
+    const r = await fpage.evaluate(async (name) => {
+      const el = document.querySelector('hairline-visualizer');
+      el.setAttribute('auto-place', 'off');
+      await el.loadImage(`/__photos/${name}`);
+      await el.autoPlace(); // warm: models loaded, code paged in
+      const times = [];
+      let last;
+      for (let i = 0; i < 3; i++) {
+        last = await el.autoPlace();
+        times.push(last.ms);
+      }
+      times.sort((a, b) => a - b);
+      return { ...last, ms: times[1], width: el._photo.width, height: el._photo.height };
+    }, name);
+    const ipd = Math.hypot(want.rightPupil.x - want.leftPupil.x, want.rightPupil.y - want.leftPupil.y);
+    const pct = (a, b) => (100 * Math.hypot(a.x - b.x, a.y - b.y)) / ipd;
+    rows.push({
+      name: `face: ${name}`, width: r.width, height: r.height, dots: 0, median_ms: r.ms,
+      left_error_pct: pct(r.leftPupil, want.leftPupil), right_error_pct: pct(r.rightPupil, want.rightPupil),
+      confidence: r.confidence,
+    });
+  }
+  await fpage.close();
 
   // ---- load: module import to `ready`, fresh context each time ----
   const loads = [];
@@ -212,13 +241,22 @@ const num = (v, d = 2) => (v == null ? '' : Number(v).toFixed(d));
 console.log(`\n${pad('benchmark', 34)}${pad('size', 12)}${pad('dots', 9)}${pad('median ms', 11)}${pad('ratio', 8)}vs`);
 for (const r of rows) {
   const size = r.width ? `${r.width}×${r.height}` : '';
-  if (r.median_ms == null) continue;
+  if (r.median_ms == null || r.name.startsWith('face: ')) continue;
   console.log(`${pad(r.name, 34)}${pad(size, 12)}${pad(r.dots || '', 9)}${pad(num(r.median_ms), 11)}${pad(num(r.ratio), 8)}${r.baseline || ''}`);
 }
 const drag = by('interaction: drag fps');
 const load = by('load: import to ready');
 console.log(`\ndrag: ${num(drag.fps, 1)} frames/s, worst frame ${num(drag.worst_ms, 1)} ms (median ${num(drag.median_ms, 1)} ms)`);
 console.log(`wasm: ${(load.wasm_bytes / 1024).toFixed(1)} KB raw, ${(load.wasm_gzip_bytes / 1024).toFixed(1)} KB gzip; import → ready ${num(load.median_ms, 0)} ms`);
+const faces = rows.filter((r) => r.name.startsWith('face: '));
+if (faces.length) {
+  console.log(`\n${pad('face detection (vs hand-marked pupils)', 42)}${pad('left %IPD', 11)}${pad('right %IPD', 12)}${pad('ms', 8)}confidence`);
+  for (const f of faces) {
+    console.log(`${pad(f.name.slice(6), 42)}${pad(num(f.left_error_pct, 1), 11)}${pad(num(f.right_error_pct, 1), 12)}${pad(num(f.median_ms, 0), 8)}${num(f.confidence, 2)}`);
+  }
+  const errs = faces.flatMap((f) => [f.left_error_pct, f.right_error_pct]).sort((a, b) => a - b);
+  console.log(`pupil error: median ${num(errs[Math.floor(errs.length / 2)], 1)}%, worst ${num(errs[errs.length - 1], 1)}% of the interpupillary distance`);
+}
 const memory = by('memory: wasm peak');
 console.log(`wasm memory peak: ${(memory.wasm_bytes / 2 ** 20).toFixed(0)} MB = ${num(memory.image_buffers, 2)} × one 12 MP RGBA buffer`);
 console.log(`full render is ${num(by('baseline: Canvas2D dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: full render 12MP').ratio, 1)}× the memcpy floor`);

@@ -69,11 +69,16 @@ export function watchErrors(page) {
 /**
  * Record every event of every <hairline-visualizer> (ready, image-load,
  * design-change, render, error) in window.__hvEvents, from before the page's
- * own scripts run. The listener captures at the document, so it also sees
+ * own scripts run, and turn automatic face placement off. The listener captures at the document, so it also sees
  * these non-bubbling events and elements created later.
  */
 export async function recordEvents(page) {
   await page.addInitScript(() => {
+    // These specs drive the manual flow (estimate, then taps); automatic
+    // face placement is tested on its own in autoplace.spec.mjs.
+    document.addEventListener('DOMContentLoaded', () => {
+      for (const el of document.querySelectorAll('hairline-visualizer')) el.setAttribute('auto-place', 'off');
+    });
     window.__hvEvents = [];
     for (const type of ['ready', 'image-load', 'design-change', 'render', 'error']) {
       document.addEventListener(type, (e) => {

@@ -11,6 +11,7 @@ async function ready(page) {
   await page.waitForFunction(() => customElements.get('hairline-visualizer'));
   await page.evaluate(async () => {
     const el = document.querySelector('hairline-visualizer');
+    el.setAttribute('auto-place', 'off'); // placement is tested in autoplace.spec.mjs
     if (!el._vis) await new Promise((r) => el.addEventListener('ready', r, { once: true }));
   });
 }

@@ -17,10 +17,13 @@ const FILES = [
   'embed.html', 'embed.js', 'embed.css', 'brief.html', 'brief.js', 'brief.css', 'favicon.svg',
   'pkg/hairline_visualizer.js', 'pkg/hairline_visualizer_bg.wasm',
   'pkg/simd/hairline_visualizer.js', 'pkg/simd/hairline_visualizer_bg.wasm',
+  'models/tiny_face_detector_model.bin', 'models/tiny_face_detector_model-weights_manifest.json',
+  'models/face_landmark_68_model.bin', 'models/face_landmark_68_model-weights_manifest.json',
 ];
 
 await rm(out, { recursive: true, force: true });
 await mkdir(path.join(out, 'pkg', 'simd'), { recursive: true });
+await mkdir(path.join(out, 'models'), { recursive: true });
 const sri = {};
 for (const f of FILES) {
   const src = path.join(root, 'www', f);
@@ -33,7 +36,8 @@ const md = `# Embedding hairline-visualizer ${version}
 Copy this folder to your site (for example as \`/smp/\`), keeping its layout: the module loads
 \`pkg/\` (WebAssembly, a SIMD build where the browser supports it), \`hairline-visualizer.css\`,
 \`i18n.js\` and \`decode-worker.js\` from next to itself. Nothing is fetched from anywhere else,
-and the visitor's photo never leaves the browser.
+and the visitor's photo never leaves the browser. \`models/\` holds the face-detection weights from
+the npm package @vladmandic/face-api 1.7.15 (MIT licence).
 
 ## One line
 

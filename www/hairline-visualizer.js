@@ -39,6 +39,11 @@ export function simdSupported() {
   }
 }
 
+/** Where pkg/ and models/ live: next to this module unless the first
+ * element on the page says otherwise with `base-url`. */
+let assetBase = null;
+const assetUrl = (path) => new URL(path, assetBase || MODULE_URL);
+
 /** Load and instantiate the WebAssembly core once per page. */
 function loadWasm() {
   if (!wasmPromise) {
@@ -49,10 +54,8 @@ function loadWasm() {
     wasmPromise = (async () => {
       const simd = simdSupported();
       const dir = simd ? './pkg/simd/' : './pkg/';
-      const glue = await import(new URL(`${dir}hairline_visualizer.js`, MODULE_URL).href);
-      const exports = await glue.default({
-        module_or_path: new URL(`${dir}hairline_visualizer_bg.wasm`, MODULE_URL),
-      });
+      const glue = await import(assetUrl(`${dir}hairline_visualizer.js`).href);
+      const exports = await glue.default({ module_or_path: assetUrl(`${dir}hairline_visualizer_bg.wasm`) });
       return { glue, exports, simd };
     })();
     wasmPromise.catch(() => { wasmPromise = null; });
@@ -95,7 +98,7 @@ function loadFaces(glue) {
   if (!facePromise) {
     facePromise = (async () => {
       const get = async (name, kind) => {
-        const res = await fetch(new URL(`./models/${name}`, MODULE_URL));
+        const res = await fetch(assetUrl(`./models/${name}`));
         if (!res.ok) throw new Error(`models/${name}: HTTP ${res.status}`);
         return kind === 'json' ? res.text() : new Uint8Array(await res.arrayBuffer());
       };
@@ -197,7 +200,7 @@ async function readPixelsNow(bitmap, width, height) {
 
 export class HairlineVisualizer extends HTMLElement {
   static get observedAttributes() {
-    return ['src', 'lang', 'clinic-name', 'max-megapixels', 'cta-label', 'cta-href', 'accent', 'default-style', 'default-shade', 'auto-place'];
+    return ['src', 'lang', 'clinic-name', 'max-megapixels', 'cta-label', 'cta-href', 'accent', 'default-style', 'default-shade', 'auto-place', 'base-url'];
   }
 
   constructor() {
@@ -278,6 +281,8 @@ export class HairlineVisualizer extends HTMLElement {
         this.style.removeProperty('--hv-accent');
         if (value) warn(`accent="${value}" ignored; use a CSS colour such as #1f6f78`);
       }
+    } else if (name === 'base-url' && this._vis) {
+      warn('base-url only takes effect before the widget first loads');
     } else if (name === 'auto-place') {
       if (value != null && value !== 'on' && value !== 'off') warn(`auto-place="${value}" ignored; use "on" or "off"`);
     } else if (name === 'default-style' || name === 'default-shade') {
@@ -335,6 +340,14 @@ export class HairlineVisualizer extends HTMLElement {
       this._setBusy(this._t.loading);
       this._corePromise = (async () => {
         try {
+          const base = this.getAttribute('base-url');
+          if (base && !wasmPromise && !assetBase) {
+            try {
+              assetBase = new URL(base.endsWith('/') ? base : `${base}/`, document.baseURI).href;
+            } catch {
+              warn(`base-url="${base}" ignored; it is not a URL`);
+            }
+          }
           const { glue, exports, simd } = await loadWasm();
           this._wasm = exports;
           this._simd = simd;
@@ -1742,6 +1755,20 @@ export class HairlineVisualizer extends HTMLElement {
       this._setBusy(null);
     }
   }
+}
+
+// Attributes reflected as properties (el.clinicName = '…' sets clinic-name).
+for (const [prop, attr] of Object.entries({
+  src: 'src', clinicName: 'clinic-name', ctaLabel: 'cta-label', ctaHref: 'cta-href', accent: 'accent',
+  defaultStyle: 'default-style', defaultShade: 'default-shade', maxMegapixels: 'max-megapixels',
+  autoPlacement: 'auto-place', baseUrl: 'base-url',
+})) {
+  Object.defineProperty(HairlineVisualizer.prototype, prop, {
+    get() { return this.getAttribute(attr); },
+    set(v) { if (v == null) this.removeAttribute(attr); else this.setAttribute(attr, String(v)); },
+    configurable: true,
+    enumerable: true,
+  });
 }
 
 if (!customElements.get('hairline-visualizer')) {

@@ -36,10 +36,10 @@ for (const name of ['front-shaved-dark-01.jpg', 'front-thinning-light-01.jpg', '
     const ipd = Math.hypot(want.rightPupil.x - want.leftPupil.x, want.rightPupil.y - want.leftPupil.y);
     const err = (a, b) => Math.hypot(a.x - b.x, a.y - b.y) / ipd;
     expect(r.cal.source).toBe('detected');
-    // Close to the hand-marked pupils: within 6% of the interpupillary
-    // distance (the hand marks themselves are good to about ±2 px, 2%).
-    expect(err(r.cal.leftPupil, want.leftPupil)).toBeLessThan(0.06);
-    expect(err(r.cal.rightPupil, want.rightPupil)).toBeLessThan(0.06);
+    // Within 5% of the interpupillary distance of the hand-marked pupils
+    // (the issue's bound for every pupil; the marks are good to ±1.5 px).
+    expect(err(r.cal.leftPupil, want.leftPupil)).toBeLessThan(0.05);
+    expect(err(r.cal.rightPupil, want.rightPupil)).toBeLessThan(0.05);
     expect(r.detail.leftPupil).toEqual(r.cal.leftPupil);
     expect(r.detail.pxPerMm).toBeCloseTo(Math.hypot(r.cal.rightPupil.x - r.cal.leftPupil.x, r.cal.rightPupil.y - r.cal.leftPupil.y) / 63, 3);
     expect(r.detail.confidence).toBeGreaterThan(0.4);

@@ -85,5 +85,9 @@ fn main() -> Result<(), String> {
         let data = m.data.iter().flat_map(|&v| [v, v, v, 255]).collect();
         write_png(&path, &Image::from_rgba(m.width, m.height, data)?)?;
     }
+    if let (Ok(path), Some(m)) = (std::env::var("HEAD_PNG"), engine.scalp_mask()) {
+        let data = m.head.iter().flat_map(|&v| [v, v, v, 255]).collect();
+        write_png(&path, &Image::from_rgba(m.width, m.height, data)?)?;
+    }
     write_png(&args[1], engine.full().ok_or("no render")?)
 }

@@ -52,12 +52,29 @@ pub enum Look {
     Aged,
 }
 
-/// Whether a painted stroke adds dots or removes them.
+/// Whether a painted stroke adds dots, removes them, or marks scar tissue
+/// (which takes pigment lighter; the brush adds dots there too).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ZoneMode {
     Add,
     Erase,
+    Scar,
+}
+
+/// What the treatment covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Behind the hairline, where the scalp's skin shows.
+    #[default]
+    Hairline,
+    /// The whole head behind the hairline, hair regions included: the
+    /// classic shaved SMP look.
+    Full,
+    /// Density under thinning hair: dots only where scalp shows between
+    /// the hairs.
+    Thinning,
 }
 
 /// One brush stroke in face millimetres.
@@ -88,6 +105,13 @@ pub struct Design {
     /// Fitzpatrick type `"I"`…`"VI"`, or a custom colour `"#rrggbb"`.
     pub shade: String,
     pub look: Look,
+    /// What the treatment covers (designs without it: hairline).
+    #[serde(default)]
+    pub mode: Mode,
+    /// Tone the visitor's remaining hair down to stubble, as it would be
+    /// shaved to match the SMP.
+    #[serde(default)]
+    pub buzz_cut: bool,
     /// Treatment session shown: 1 (light base), 2 (build-up), 3 (full
     /// density with depth). Designs without it show the finished result.
     #[serde(default = "full_session")]
@@ -154,6 +178,8 @@ impl Design {
             dot_mm: 0.7,
             shade: "III".into(),
             look: Look::Healed,
+            mode: Mode::Hairline,
+            buzz_cut: false,
             session: 3,
             seed: 1,
             symmetric: true,

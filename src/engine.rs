@@ -8,7 +8,7 @@ use crate::estimate::{estimate, fit_head};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
-use crate::render::{composite, place, visible_dots, Placed, Scene, VisibleDot};
+use crate::render::{buzz_cut, composite, place, visible_dots, Placed, Scene, VisibleDot};
 use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
@@ -286,6 +286,23 @@ impl Engine {
         Ok(())
     }
 
+    /// Move control point `i` by `by` millimetres on the head (keyboard
+    /// nudges: exact steps whatever the head's curvature).
+    pub fn nudge_point(&mut self, i: usize, by: Vec2) -> Result<(), String> {
+        if i >= CONTROL_POINTS {
+            return Err(format!(
+                "there is no control point {i} (0–{})",
+                CONTROL_POINTS - 1
+            ));
+        }
+        if !by.is_finite() {
+            return Err("the step must be a number".into());
+        }
+        let at = hairline::control_points(&self.design)[i];
+        hairline::move_point(&mut self.design, i, at.plus(by));
+        Ok(())
+    }
+
     /// Control points in image pixels, as x, y pairs.
     pub fn control_points_px(&self) -> Vec<f32> {
         let Some(f) = self.frame() else {
@@ -396,7 +413,10 @@ impl Engine {
         };
         let key = (field.seed, self.photo_version);
         if self.placed.as_ref().map(|p| p.0) != Some(key) {
-            self.placed = Some((key, place(field, &frame, self.mask.as_ref())));
+            self.placed = Some((
+                key,
+                place(field, &frame, self.mask.as_ref(), self.photo.as_ref()),
+            ));
         }
         let placed = self.placed.as_ref().map(|p| p.1.as_slice()).unwrap_or(&[]);
         let scene = Scene {
@@ -453,6 +473,11 @@ impl Engine {
         self.update_dots()?;
         self.preview.resize(view.width, view.height)?;
         self.preview.data.copy_from_slice(&self.base.data);
+        if let (true, Some(mask), Some(frame)) =
+            (self.design.buzz_cut, self.mask.as_ref(), self.frame())
+        {
+            buzz_cut(&mut self.preview, view.rect, &frame, mask);
+        }
         let axes = self
             .frame()
             .map(|f| (f.ex, f.ey))
@@ -502,6 +527,11 @@ impl Engine {
             w: photo.width as f32,
             h: photo.height as f32,
         };
+        if let (true, Some(mask), Some(frame)) =
+            (self.design.buzz_cut, self.mask.as_ref(), self.frame())
+        {
+            buzz_cut(&mut out, rect, &frame, mask);
+        }
         let axes = self
             .frame()
             .map(|f| (f.ex, f.ey))

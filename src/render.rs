@@ -3,13 +3,13 @@
 //! shadows stay visible through the pigment.
 
 use crate::blend::{Lut, Row, LUT_SIZE};
-use crate::design::Design;
+use crate::design::{Design, Mode};
 use crate::geom::{smoothstep, Vec2};
 use crate::hairline::{edge_noise, feather_for, DistanceGrid};
 use crate::image::{Image, Rect};
 use crate::pigment::{look_params, parse_shade, session_params, Pigment, HALO_RGB};
 use crate::scale::Frame;
-use crate::scalp::{ScalpMask, ZoneGrid};
+use crate::scalp::{lab, ScalpMask, SkinModel, ZoneGrid};
 use crate::scatter::{Dot, DotField};
 
 /// A dot to draw, in image pixels.
@@ -42,6 +42,8 @@ pub struct Placed {
     pub mask: f32,
     /// Head mask (not the backdrop) at the dot, 0..1.
     pub head: f32,
+    /// Whether the photo shows skin right under the dot (not a hair), 0 or 1.
+    pub skin: f32,
     /// The hairline edge's noise at the dot, -1..1.
     pub noise: f32,
 }
@@ -51,7 +53,15 @@ pub struct Placed {
 /// compositing in this order keeps the rows a dot touches in cache, where
 /// rank order would miss on every dot. `mask: None` lets dots go anywhere
 /// behind the line (tests on flat images).
-pub fn place(field: &DotField, frame: &Frame, mask: Option<&ScalpMask>) -> Vec<Placed> {
+/// `photo` (with the mask's skin colour) tells, dot by dot, whether skin or
+/// a hair is under it, for the thinning-hair mode.
+pub fn place(
+    field: &DotField,
+    frame: &Frame,
+    mask: Option<&ScalpMask>,
+    photo: Option<&Image>,
+) -> Vec<Placed> {
+    let skin_model = mask.and_then(|m| m.skin_lab).map(SkinModel::new);
     let mut placed: Vec<Placed> = field
         .dots
         .iter()
@@ -67,6 +77,22 @@ pub fn place(field: &DotField, frame: &Frame, mask: Option<&ScalpMask>) -> Vec<P
                 sy,
                 mask: mask.map_or(1.0, |m| m.sample(q)),
                 head: mask.map_or(1.0, |m| m.sample_head(q)),
+                skin: match (photo, skin_model) {
+                    (Some(im), Some(model))
+                        if q.x >= 0.0
+                            && q.y >= 0.0
+                            && q.x < im.width as f32
+                            && q.y < im.height as f32 =>
+                    {
+                        let p = im.pixel(q.x as u32, q.y as u32);
+                        if model.matches(lab([p[0], p[1], p[2]]), 1.5) {
+                            1.0
+                        } else {
+                            0.0
+                        }
+                    }
+                    _ => 1.0,
+                },
                 noise: edge_noise(p, field.seed),
             })
         })
@@ -116,7 +142,16 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         }
         let p = Vec2::new(dot.x, dot.y);
         let line = feather.factor(scene.line.sample(p), at.noise);
-        let mut m = line * at.mask;
+        // Where the treatment may go: the skin behind the line, the whole
+        // head (hair included, as it will be shaved), or only the scalp
+        // showing between thinning hairs.
+        let region = match d.mode {
+            Mode::Hairline => at.mask,
+            Mode::Full => at.head,
+            Mode::Thinning => at.head * at.skin,
+        };
+        let mut m = line * region;
+        let mut scar = 0.0;
         if scene.zones.any {
             let z = scene.zones.sample(p);
             if z > 0.0 {
@@ -125,6 +160,7 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
             } else if z < 0.0 {
                 m *= 1.0 + z;
             }
+            scar = scene.zones.sample_scar(p);
         }
         if dot.u >= t * m {
             continue;
@@ -137,12 +173,53 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
             r: r_mm * size * ppm,
             sx: at.sx,
             sy: at.sy,
-            // The last session adds depth: the darker dots a little darker.
+            // The last session adds depth: the darker dots a little darker;
+            // scar tissue takes pigment lighter.
             strength: (base_strength
                 * dot.dark
-                * if depth && dot.dark > 1.05 { 1.08 } else { 1.0 })
-            .min(1.0),
+                * if depth && dot.dark > 1.05 { 1.08 } else { 1.0 }
+                * (1.0 - 0.45 * scar))
+                .min(1.0),
         });
+    }
+}
+
+/// "Buzz cut the rest": tone the visitor's remaining hair down towards their
+/// scalp's skin colour, as it would look shaved to match the SMP. Only above
+/// the forehead's lower part, only where the head (not the backdrop) is not
+/// skin; a little of the hair's light and shade stays as texture. `out`
+/// shows `view` of the photo.
+pub fn buzz_cut(out: &mut Image, view: Rect, frame: &Frame, mask: &ScalpMask) {
+    let Some(skin) = mask.skin_lab.map(SkinModel::new) else {
+        return;
+    };
+    let rgb = skin.rgb().map(|c| c as f32);
+    let skin_luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
+    let k = view.w / out.width as f32;
+    let w = out.width as usize;
+    for (y, row) in out.data.chunks_exact_mut(w * 4).enumerate() {
+        for (x, px) in row.chunks_exact_mut(4).enumerate() {
+            let q = Vec2::new(view.x + (x as f32 + 0.5) * k, view.y + (y as f32 + 0.5) * k);
+            let height = frame.image_to_plane(q).y;
+            if height < 8.0 {
+                continue;
+            }
+            let hair = mask.sample_head(q) * (1.0 - mask.sample(q)) * smoothstep(8.0, 20.0, height);
+            if hair <= 0.01 {
+                continue;
+            }
+            let luma = 0.299 * px[0] as f32 + 0.587 * px[1] as f32 + 0.114 * px[2] as f32;
+            // Shaved scalp: the skin's colour, a shade darker, keeping a
+            // tenth of the hair's own light and shade.
+            let shade = 0.9 + 0.1 * (luma / skin_luma.max(1.0)).min(1.5);
+            let a = 0.85 * hair;
+            for c in 0..3 {
+                let target = rgb[c] * shade;
+                px[c] = (px[c] as f32 + (target - px[c] as f32) * a)
+                    .round()
+                    .clamp(0.0, 255.0) as u8;
+            }
+        }
     }
 }
 
@@ -304,7 +381,7 @@ mod tests {
         let f = frame();
         let line = DistanceGrid::build(&curve(&control_points(design), 16));
         let zones = ZoneGrid::from_strokes(&design.zones);
-        let placed = place(field, &f, None);
+        let placed = place(field, &f, None, None);
         let scene = Scene {
             placed: &placed,
             threshold: field.threshold(design.density),

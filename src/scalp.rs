@@ -28,6 +28,92 @@ pub struct ScalpMask {
     pub head: Vec<u8>,
 }
 
+/// What this visitor's skin looks like: the forehead's colour, and a test of
+/// whether another colour is the same skin in shadow or shine. Skin keeps
+/// its hue and roughly its saturation while its lightness swings; backdrops,
+/// hair and clothes differ in hue or are far less saturated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SkinModel {
+    pub lab: [f32; 3],
+    chroma: f32,
+    saturation: f32,
+    hue: f32,
+}
+
+impl SkinModel {
+    pub fn new(lab: [f32; 3]) -> SkinModel {
+        let chroma = lab[1].hypot(lab[2]).max(1.0);
+        SkinModel {
+            lab,
+            chroma,
+            saturation: chroma / lab[0].max(1.0),
+            hue: lab[2].atan2(lab[1]),
+        }
+    }
+
+    /// Whether colour `l` (L*a*b*) is this skin; `slack` widens the
+    /// tolerances (1 = strict).
+    pub fn matches(&self, l: [f32; 3], slack: f32) -> bool {
+        let dl = l[0] - self.lab[0];
+        // Shadows may be deep, but not as deep as dark hair: the dark side
+        // does not widen with `slack`.
+        if !(-40.0..=30.0 * slack).contains(&dl) || l[0] < 12.0 {
+            return false;
+        }
+        let chroma = l[1].hypot(l[2]);
+        if self.chroma < 8.0 {
+            // A grey photo (or a grey-lit one): no hue to go by, only
+            // lightness, and the colour must stay grey too.
+            return chroma < 12.0;
+        }
+        if chroma < 6.0 {
+            // Too grey for a hue: only shine on fair skin.
+            return dl > 0.0 && dl < 20.0 * slack && self.chroma < 20.0;
+        }
+        let mut dh = (l[2].atan2(l[1]) - self.hue).abs();
+        if dh > std::f32::consts::PI {
+            dh = std::f32::consts::TAU - dh;
+        }
+        // Saturation (chroma / lightness) separates grey and white hair
+        // from skin in shadow, whose chroma falls with its lightness.
+        let ratio = chroma / l[0] / self.saturation;
+        ratio >= 0.5 / slack && ratio <= 1.8 * slack && dh < 0.3 * slack
+    }
+
+    /// The skin's colour in sRGB.
+    pub fn rgb(&self) -> [u8; 3] {
+        lab_to_rgb(self.lab)
+    }
+}
+
+/// CIE L*a*b* (D65) → sRGB 0..255 (clamped).
+pub fn lab_to_rgb(l: [f32; 3]) -> [u8; 3] {
+    let fy = (l[0] + 16.0) / 116.0;
+    let fx = fy + l[1] / 500.0;
+    let fz = fy - l[2] / 200.0;
+    let inv = |t: f32| {
+        if t > 0.206_893 {
+            t * t * t
+        } else {
+            (t - 16.0 / 116.0) / 7.787
+        }
+    };
+    let (x, y, z) = (inv(fx) * 0.95047, inv(fy), inv(fz) * 1.08883);
+    let r = 3.2406 * x - 1.5372 * y - 0.4986 * z;
+    let g = -0.9689 * x + 1.8758 * y + 0.0415 * z;
+    let b = 0.0557 * x - 0.2040 * y + 1.0570 * z;
+    let gamma = |c: f32| {
+        let c = c.clamp(0.0, 1.0);
+        let v = if c <= 0.003_130_8 {
+            12.92 * c
+        } else {
+            1.055 * c.powf(1.0 / 2.4) - 0.055
+        };
+        (v * 255.0).round() as u8
+    };
+    [gamma(r), gamma(g), gamma(b)]
+}
+
 /// sRGB 0..255 → CIE L*a*b* (D65), good enough for skin comparisons.
 pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
     let lin = |c: u8| {
@@ -121,31 +207,8 @@ impl ScalpMask {
                 head: vec![255; n],
             };
         }
-        // Skin in shadow or shine keeps its hue and roughly its saturation
-        // while its lightness swings; backdrops, hair and clothes differ in hue
-        // or are far less saturated. `slack` widens the tolerances.
-        let ref_chroma = reference[1].hypot(reference[2]).max(1.0);
-        let ref_saturation = ref_chroma / reference[0].max(1.0);
-        let ref_hue = reference[2].atan2(reference[1]);
-        let skin_like = |l: &[f32; 3], slack: f32| {
-            let dl = l[0] - reference[0];
-            if !(-45.0 * slack..=30.0 * slack).contains(&dl) || l[0] < 12.0 {
-                return false;
-            }
-            let chroma = l[1].hypot(l[2]);
-            if chroma < 6.0 {
-                // Too grey for a hue: only shine on fair skin.
-                return dl > 0.0 && dl < 20.0 * slack && ref_chroma < 20.0;
-            }
-            let mut dh = (l[2].atan2(l[1]) - ref_hue).abs();
-            if dh > std::f32::consts::PI {
-                dh = std::f32::consts::TAU - dh;
-            }
-            // Saturation (chroma / lightness) separates grey and white hair
-            // from skin in shadow, whose chroma falls with its lightness.
-            let ratio = chroma / l[0] / ref_saturation;
-            ratio >= 0.5 / slack && ratio <= 1.8 * slack && dh < 0.3 * slack
-        };
+        let skin = SkinModel::new(reference);
+        let skin_like = |l: &[f32; 3], slack: f32| skin.matches(*l, slack);
         let step_diff = |a: &[f32; 3], b: &[f32; 3]| {
             ((a[0] - b[0]).powi(2) * 0.5 + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
         };
@@ -202,6 +265,33 @@ impl ScalpMask {
             })
             .collect();
         flood(&mut outside, mw, mh, border, |_, j| !grown[j]);
+        // Only small holes: a band of hair enclosed by a lit rim of skin at
+        // the top of the head is hair, not a highlight.
+        let max_hole = ((12.0 * frame.px_per_mm / step).powi(2) as usize).max(4);
+        let mut seen = vec![false; n];
+        for s in 0..n {
+            if grown[s] || outside[s] || seen[s] {
+                continue;
+            }
+            let mut hole = vec![s];
+            seen[s] = true;
+            let mut k = 0;
+            while k < hole.len() {
+                let i = hole[k];
+                k += 1;
+                for j in neighbours(i, mw, mh) {
+                    if !grown[j] && !outside[j] && !seen[j] {
+                        seen[j] = true;
+                        hole.push(j);
+                    }
+                }
+            }
+            if hole.len() > max_hole {
+                for i in hole {
+                    outside[i] = true;
+                }
+            }
+        }
         for i in 0..n {
             data[i] = if outside[i] { 0 } else { 255 };
         }
@@ -252,6 +342,20 @@ impl ScalpMask {
     }
 }
 
+/// The 4-connected neighbours of cell `i` in a `w`×`h` grid.
+fn neighbours(i: usize, w: u32, h: u32) -> impl Iterator<Item = usize> {
+    let (x, y) = (i as u32 % w, i as u32 / w);
+    let w = w as usize;
+    [
+        (x > 0).then(|| i - 1),
+        (x + 1 < w as u32).then(|| i + 1),
+        (y > 0).then(|| i - w),
+        (y + 1 < h).then(|| i + w),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// Mark `seeds` and everything 4-connected to them through steps `i → j`
 /// that `accept` allows.
 fn flood(
@@ -266,22 +370,8 @@ fn flood(
         set[i] = true;
     }
     while let Some(i) = stack.pop() {
-        let (x, y) = (i as u32 % w, i as u32 / w);
-        let mut neighbours = [usize::MAX; 4];
-        if x > 0 {
-            neighbours[0] = i - 1;
-        }
-        if x + 1 < w {
-            neighbours[1] = i + 1;
-        }
-        if y > 0 {
-            neighbours[2] = i - w as usize;
-        }
-        if y + 1 < h {
-            neighbours[3] = i + w as usize;
-        }
-        for j in neighbours {
-            if j != usize::MAX && !set[j] && accept(i, j) {
+        for j in neighbours(i, w, h) {
+            if !set[j] && accept(i, j) {
                 set[j] = true;
                 stack.push(j);
             }
@@ -343,6 +433,8 @@ pub struct ZoneGrid {
     pub cols: usize,
     pub rows: usize,
     pub data: Vec<f32>,
+    /// Scar tissue painted with the scar brush, 0..1.
+    pub scar: Vec<f32>,
     /// Whether any stroke has been painted (lets the renderer skip lookups).
     pub any: bool,
 }
@@ -363,6 +455,7 @@ impl ZoneGrid {
             cols,
             rows,
             data: vec![0.0; cols * rows],
+            scar: vec![0.0; cols * rows],
             any: false,
         }
     }
@@ -424,23 +517,37 @@ impl ZoneGrid {
                     continue;
                 }
                 let cov = ((radius - d) / soft).min(1.0);
-                let v = &mut self.data[j * self.cols + i];
+                let k = j * self.cols + i;
+                let v = &mut self.data[k];
                 match mode {
                     ZoneMode::Add => *v = v.max(*v + cov * (1.0 - *v)).min(1.0),
                     ZoneMode::Erase => *v = v.min(*v - cov * (1.0 + *v)).max(-1.0),
+                    ZoneMode::Scar => {
+                        *v = v.max(*v + cov * (1.0 - *v)).min(1.0);
+                        self.scar[k] = self.scar[k].max(cov);
+                    }
                 }
             }
         }
     }
 
-    /// Zone value at face position `p` (nearest cell).
-    pub fn sample(&self, p: Vec2) -> f32 {
+    /// Scar value at face position `p` (nearest cell).
+    pub fn sample_scar(&self, p: Vec2) -> f32 {
+        self.cell(p).map_or(0.0, |k| self.scar[k])
+    }
+
+    fn cell(&self, p: Vec2) -> Option<usize> {
         let i = ((p.x - DOMAIN_X.0) / ZONE_MM).round();
         let j = ((p.y - DOMAIN_Y.0) / ZONE_MM).round();
         if i < 0.0 || j < 0.0 || i >= self.cols as f32 || j >= self.rows as f32 {
-            return 0.0;
+            return None;
         }
-        self.data[j as usize * self.cols + i as usize]
+        Some(j as usize * self.cols + i as usize)
+    }
+
+    /// Zone value at face position `p` (nearest cell).
+    pub fn sample(&self, p: Vec2) -> f32 {
+        self.cell(p).map_or(0.0, |k| self.data[k])
     }
 }
 
@@ -538,6 +645,37 @@ pub(crate) mod tests {
             points: vec![[-399.0, -399.0], [399.0, 399.0]],
         };
         ZoneGrid::from_strokes(&[far]);
+    }
+
+    #[test]
+    fn lab_round_trips_and_skin_matches_itself_in_shadow() {
+        for rgb in [
+            [205u8, 160, 132],
+            [90, 60, 45],
+            [240, 220, 210],
+            [30, 30, 30],
+        ] {
+            let back = lab_to_rgb(lab(rgb));
+            for k in 0..3 {
+                assert!(
+                    (back[k] as i32 - rgb[k] as i32).abs() <= 1,
+                    "{rgb:?} -> {back:?}"
+                );
+            }
+        }
+        let skin = SkinModel::new(lab([205, 160, 132]));
+        assert!(
+            skin.matches(lab([150, 115, 92]), 1.0),
+            "the same skin in shadow"
+        );
+        assert!(!skin.matches(lab([70, 110, 170]), 1.5), "a blue backdrop");
+        assert!(!skin.matches(lab([40, 35, 32]), 1.5), "dark hair");
+        assert!(!skin.matches(lab([200, 200, 200]), 1.5), "grey hair");
+        // A black-and-white photo: skin is grey, lightness decides.
+        let grey = SkinModel::new(lab([170, 170, 170]));
+        assert!(grey.matches(lab([170, 170, 170]), 1.0));
+        assert!(grey.matches(lab([120, 120, 120]), 1.0));
+        assert!(!grey.matches(lab([40, 40, 40]), 1.0));
     }
 
     #[test]

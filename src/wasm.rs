@@ -325,18 +325,34 @@ impl Visualizer {
         self.engine.move_point(index, Vec2::new(x, y)).map_err(js)
     }
 
+    /// Move control point `index` by (`dx_mm`, `dy_mm`) on the head: right
+    /// and up the face.
+    #[wasm_bindgen(js_name = nudgePoint)]
+    pub fn nudge_point(&mut self, index: usize, dx_mm: f32, dy_mm: f32) -> Result<(), JsError> {
+        self.engine
+            .nudge_point(index, Vec2::new(dx_mm, dy_mm))
+            .map_err(js)
+    }
+
+    /// Start a brush stroke: `mode` is "add", "erase" or "scar".
     #[wasm_bindgen(js_name = beginStroke)]
     pub fn begin_stroke(
         &mut self,
-        erase: bool,
+        mode: &str,
         radius_mm: f32,
         x: f32,
         y: f32,
     ) -> Result<(), JsError> {
-        let mode = if erase {
-            ZoneMode::Erase
-        } else {
-            ZoneMode::Add
+        let mode = match mode {
+            "add" => ZoneMode::Add,
+            "erase" => ZoneMode::Erase,
+            "scar" => ZoneMode::Scar,
+            other => {
+                return Err(js(format!(
+                    "unknown brush \"{}\" (add, erase or scar)",
+                    other.chars().take(20).collect::<String>()
+                )))
+            }
         };
         self.engine
             .begin_stroke(mode, radius_mm, Vec2::new(x, y))

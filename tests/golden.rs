@@ -14,7 +14,7 @@
 
 mod support;
 
-use hairline_visualizer::design::{Design, Look, Stroke, Style, ZoneMode};
+use hairline_visualizer::design::{Design, Look, Mode, Stroke, Style, ZoneMode};
 use hairline_visualizer::engine::Engine;
 use hairline_visualizer::geom::Vec2;
 use hairline_visualizer::image::{Image, Rect};
@@ -158,6 +158,31 @@ golden_cases! {
         ..Design::preset(Style::Natural)
     });
     golden_zones_add_and_erase => "zones-add-erase": render(Photo::Medium, zoned_design());
+    golden_look_aged => "look-aged": render(Photo::Medium, Design {
+        look: Look::Aged,
+        ..Design::preset(Style::Natural)
+    });
+    golden_session_one => "session-1": render(Photo::Medium, Design {
+        session: 1,
+        ..Design::preset(Style::Natural)
+    });
+    golden_mode_full_buzz_cut => "mode-full-buzz-cut": render(Photo::Medium, Design {
+        mode: Mode::Full,
+        buzz_cut: true,
+        ..Design::preset(Style::Natural)
+    });
+    golden_mode_thinning => "mode-thinning": render(Photo::Light, Design {
+        mode: Mode::Thinning,
+        ..Design::preset(Style::Natural)
+    });
+    golden_scar_brush => "scar-brush": render(Photo::Medium, Design {
+        zones: vec![Stroke {
+            mode: ZoneMode::Scar,
+            radius_mm: 5.0,
+            points: vec![[-30.0, 110.0], [30.0, 110.0]],
+        }],
+        ..Design::preset(Style::Soft)
+    });
     golden_rolled_head => "roll-10deg": render(Photo::MediumRolled, Design::preset(Style::Natural));
     golden_preview_zoomed => "preview-zoom": preview_on(
         &mut session(Photo::Medium).engine,

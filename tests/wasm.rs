@@ -410,13 +410,13 @@ fn strokes_become_design_zones() {
     let mut vis = loaded();
     let msg = err(vis.extend_stroke(150.0, 60.0));
     assert!(msg.contains("no stroke was started"), "{msg}");
-    let msg = err(vis.begin_stroke(false, 0.5, 150.0, 60.0));
+    let msg = err(vis.begin_stroke("add", 0.5, 150.0, 60.0));
     assert!(msg.contains("between 1 and 60 mm"), "{msg}");
     assert_eq!(design(&vis)["zones"], serde_json::json!([]));
 
     ok(vis.set_view(0.0, 0.0, W as f32, H as f32, W, H));
     let before = num(&ok(vis.render_preview()), "dots");
-    ok(vis.begin_stroke(true, 20.0, 150.0, 60.0));
+    ok(vis.begin_stroke("erase", 20.0, 150.0, 60.0));
     ok(vis.extend_stroke(150.0, 80.0));
     let d = design(&vis);
     let zones = d["zones"].as_array().unwrap();
@@ -430,9 +430,13 @@ fn strokes_become_design_zones() {
         "erasing removed no dots ({before} -> {after})"
     );
 
-    ok(vis.begin_stroke(false, 5.0, 150.0, 150.0));
+    ok(vis.begin_stroke("add", 5.0, 150.0, 150.0));
     let d = design(&vis);
     assert_eq!(d["zones"][1]["mode"], "add");
+    ok(vis.begin_stroke("scar", 4.0, 150.0, 120.0));
+    assert_eq!(design(&vis)["zones"][2]["mode"], "scar");
+    let msg = err(vis.begin_stroke("glue", 4.0, 150.0, 120.0));
+    assert!(msg.contains("unknown brush"), "{msg}");
     // The zones round-trip through setDesign.
     let mut other = loaded();
     ok(other.set_design(&vis.design_json()));

@@ -1024,6 +1024,14 @@ export class HairlineVisualizer extends HTMLElement {
     this._styleLegend = el('legend');
     const styleSet = el('fieldset', { class: 'hv-field' }, [this._styleLegend, el('div', { class: 'hv-chips' }, this._styleButtons)]);
 
+    this._modeSelect = el('select', { class: 'hv-select', id: 'hv-mode' });
+    for (const m of ['hairline', 'full', 'thinning']) this._modeSelect.append(el('option', { value: m }));
+    this._modeLabel = el('label', { for: 'hv-mode' });
+    this._buzz = el('input', { type: 'checkbox', id: 'hv-buzz' });
+    this._buzzLabel = el('label', { for: 'hv-buzz', class: 'hv-check' });
+    this._modeField = el('div', { class: 'hv-field' }, [
+      this._modeLabel, this._modeSelect, el('div', { class: 'hv-row' }, [this._buzz, this._buzzLabel]),
+    ]);
     this._height = this._slider('height', 50, 120, 1);
     this._density = this._slider('density', 10, 150, 1);
     this._dot = this._slider('dot', 0.3, 1.5, 0.05);
@@ -1044,7 +1052,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._sessionLegend = el('legend');
     const sessionSet = el('fieldset', { class: 'hv-field' }, [this._sessionLegend, el('div', { class: 'hv-segs' }, this._sessionButtons)]);
 
-    this._toolButtons = ['move', 'add', 'erase', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
+    this._toolButtons = ['move', 'add', 'erase', 'scar', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
     this._findFaceBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
     this._brush = this._slider('brush', 2, 40, 1);
     this._ipd = this._slider('ipd', 50, 75, 0.5);
@@ -1087,7 +1095,7 @@ export class HairlineVisualizer extends HTMLElement {
     ]);
 
     this._controls = el('div', { class: 'hv-controls', part: 'controls' }, [
-      styleSet, this._height.wrap, this._density.wrap, this._dot.wrap, shadeField, lookSet, sessionSet, toolSet, actions,
+      styleSet, this._modeField, this._height.wrap, this._density.wrap, this._dot.wrap, shadeField, lookSet, sessionSet, toolSet, actions,
     ]);
     this._live = el('p', { class: 'hv-sr', 'aria-live': 'polite' });
 
@@ -1126,6 +1134,9 @@ export class HairlineVisualizer extends HTMLElement {
     this._chooseBtn.textContent = t.choosePhoto;
     this._cameraBtn.textContent = t.takePhoto;
     this._styleLegend.textContent = t.style;
+    this._modeLabel.textContent = t.mode;
+    [...this._modeSelect.options].forEach((o) => { o.textContent = t.modes[o.value]; });
+    this._buzzLabel.textContent = t.buzzCut;
     this._styleButtons.forEach((b) => { b.textContent = t.styles[b.dataset.style]; });
     this._height.label.textContent = t.height;
     this._density.label.textContent = t.density;
@@ -1140,7 +1151,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._sessionLegend.textContent = t.session;
     this._sessionButtons.forEach((b) => { b.textContent = t.sessionN(Number(b.dataset.session)); });
     this._toolsLegend.textContent = t.tools;
-    const toolNames = { move: t.toolMove, add: t.toolAdd, erase: t.toolErase, calibrate: t.calibrate };
+    const toolNames = { move: t.toolMove, add: t.toolAdd, erase: t.toolErase, scar: t.toolScar, calibrate: t.calibrate };
     this._toolButtons.forEach((b) => { b.textContent = toolNames[b.dataset.mode]; });
     this._brush.label.textContent = t.brushSize;
     this._findFaceBtn.textContent = t.findFace;
@@ -1244,6 +1255,8 @@ export class HairlineVisualizer extends HTMLElement {
     for (const b of this._sessionButtons) {
       b.addEventListener('click', () => { if (this._updateDesign({ session: Number(b.dataset.session) })) this._committed(); });
     }
+    this._modeSelect.addEventListener('change', () => { if (this._updateDesign({ mode: this._modeSelect.value })) this._committed(); });
+    this._buzz.addEventListener('change', () => { if (this._updateDesign({ buzz_cut: this._buzz.checked })) this._committed(); });
     this._symmetric.addEventListener('change', () => { if (this._updateDesign({ symmetric: this._symmetric.checked })) this._committed(); });
 
     this._toolButtons.forEach((b) => b.addEventListener('click', () => this._setMode(b.dataset.mode)));
@@ -1308,7 +1321,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._calTaps = [];
     this._toolButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.mode === mode)));
     this._stage.dataset.mode = mode;
-    this._brush.wrap.hidden = !(mode === 'add' || mode === 'erase');
+    this._brush.wrap.hidden = !['add', 'erase', 'scar'].includes(mode);
     if (mode === 'calibrate') this._showMessage(this._t.calibrateHelp);
     this._drawOverlay();
   }
@@ -1419,9 +1432,9 @@ export class HairlineVisualizer extends HTMLElement {
     } else if (pupil) {
       e.preventDefault();
       this._drag = { kind: 'pupil', which: pupil.dataset.pupil };
-    } else if (this._mode === 'add' || this._mode === 'erase') {
+    } else if (this._mode === 'add' || this._mode === 'erase' || this._mode === 'scar') {
       try {
-        this._vis.beginStroke(this._mode === 'erase', this._brushMm, p.x, p.y);
+        this._vis.beginStroke(this._mode, this._brushMm, p.x, p.y);
         this._drag = { kind: 'brush' };
         this._requestRender();
       } catch (err) {
@@ -1435,7 +1448,7 @@ export class HairlineVisualizer extends HTMLElement {
   _pointerMove(e) {
     if (this._pointers.has(e.pointerId)) this._pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     const p = this._photo ? this._toImage(e) : null;
-    if (p && (this._mode === 'add' || this._mode === 'erase')) this._drawBrushCursor(p);
+    if (p && ['add', 'erase', 'scar'].includes(this._mode)) this._drawBrushCursor(p);
     const d = this._drag;
     if (!d || !p) return;
     if (d.kind === 'pinch') {
@@ -1525,15 +1538,8 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   _movePointBy(index, dxMm, dyMm) {
-    const f = this._vis.frame();
-    const pts = this._vis.controlPoints();
-    // Arrow keys move along the face's axes (perpendicular to the pupil line).
-    const ex = { x: Math.cos(f.roll), y: Math.sin(f.roll) };
-    const ey = { x: ex.y, y: -ex.x };
-    const k = f.pxPerMm;
-    const x = pts[index * 2] + (ex.x * dxMm + ey.x * dyMm) * k;
-    const y = pts[index * 2 + 1] + (ex.y * dxMm + ey.y * dyMm) * k;
-    this._vis.movePoint(index, x, y);
+    // Steps are millimetres on the head, so the shown height moves by them exactly.
+    this._vis.nudgePoint(index, dxMm, dyMm);
     this._committed();
   }
 
@@ -1567,14 +1573,17 @@ export class HairlineVisualizer extends HTMLElement {
     this._lookButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.look === d.look)));
     this._sessionButtons.forEach((b) => b.setAttribute('aria-pressed', String(Number(b.dataset.session) === d.session)));
     this._symmetric.checked = d.symmetric;
+    this._modeSelect.value = d.mode || 'hairline';
+    this._buzz.checked = !!d.buzz_cut;
     const c = has ? this._vis.calibration() : null;
     if (c) this._ipd.input.value = c.ipdMm;
     this._undoBtn.disabled = this._undo.length < 2;
     this._redoBtn.disabled = this._redo.length === 0;
-    this._brush.wrap.hidden = !(this._mode === 'add' || this._mode === 'erase');
+    this._brush.wrap.hidden = !['add', 'erase', 'scar'].includes(this._mode);
     this._status.textContent = c ? (c.source === 'estimated' ? this._t.estimated : c.source === 'detected' ? this._t.detected : this._t.calibrated) : '';
     this._status.dataset.kind = c?.source || '';
     this._syncWarnings();
+    this._describeImage();
     this._syncValues();
   }
 
@@ -1671,11 +1680,19 @@ export class HairlineVisualizer extends HTMLElement {
     this.dispatchEvent(new CustomEvent('render', { detail: { width: stats.width, height: stats.height, dots: stats.dots, ms } }));
   }
 
-  _describe(dots) {
+  /** The canvas's text alternative: style, height and look, kept current. */
+  _describeImage() {
+    if (!this._vis) return;
     const t = this._t;
     const d = this.getDesign();
     const cm = (d.height_mm / 10).toFixed(1);
     this._canvas.setAttribute('aria-label', t.alt(t.styles[d.style].toLowerCase(), cm, t[d.look].toLowerCase()));
+  }
+
+  _describe(dots) {
+    const t = this._t;
+    const cm = (this.getDesign().height_mm / 10).toFixed(1);
+    this._describeImage();
     const live = t.live(cm, dots);
     if (this._live.textContent !== live && !this._drag) this._live.textContent = live;
   }

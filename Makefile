@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face fuzz clean
 
 all: build
 
@@ -143,6 +143,7 @@ serve: build
 # Sequential on purpose, even under `make -j`.
 test:
 	$(MAKE) test-native
+	$(MAKE) fuzz
 	$(MAKE) test-wasm
 	$(MAKE) test-e2e
 
@@ -179,6 +180,14 @@ dist: build
 
 gallery: build
 	node tests/gallery/run.mjs
+
+# The design parser under libFuzzer for a bounded time (no sanitizer: runs
+# on stable Rust; overflow checks and debug assertions stay on).
+FUZZ_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+	mkdir -p fuzz/corpus/design
+	cargo fuzz run -s none design fuzz/corpus/design fuzz/seeds/design -- -dict=fuzz/design.dict -max_total_time=$(FUZZ_SECONDS)
 
 golden:
 	UPDATE_GOLDEN=1 cargo test --test golden

@@ -117,8 +117,11 @@ fn taps(src_len: u32, start: f32, len: f32, dst_len: u32) -> Taps {
     let last = src_len as i64 - 1;
     for i in 0..dst_len {
         let centre = start + (i as f32 + 0.5) * scale - 0.5;
-        let lo = (centre - support).floor() as i64 + 1;
-        let hi = (centre + support).ceil() as i64 - 1;
+        // Clamp in floating point first: a view far outside the image must
+        // not overflow the integer maths (it just repeats the edge pixel).
+        let bound = src_len as f32 + 2.0;
+        let lo = ((centre - support).floor() + 1.0).clamp(-bound, bound) as i64;
+        let hi = ((centre + support).ceil() - 1.0).clamp(-bound, bound) as i64;
         let mut ws: Vec<(u32, f32)> = Vec::new();
         for s in lo.max(0).min(last)..=hi.min(last).max(0) {
             let w = 1.0 - ((s as f32 - centre).abs() / support);
@@ -293,6 +296,35 @@ mod tests {
         );
         for p in small.data.chunks(4) {
             assert!((p[0] as i32 - 128).abs() <= 12, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn absurd_rects_do_not_overflow() {
+        let src = Image::new(4, 4, [10, 20, 30, 255]).unwrap();
+        let mut dst = Image::new(2, 2, [0; 4]).unwrap();
+        for x in [f32::MAX, -f32::MAX, 1e30, -1e30] {
+            resample(
+                &src,
+                Rect {
+                    x,
+                    y: 0.0,
+                    w: 0.01,
+                    h: 0.01,
+                },
+                &mut dst,
+            );
+            resample(
+                &src,
+                Rect {
+                    x: 0.0,
+                    y: x,
+                    w: 1e30,
+                    h: 0.01,
+                },
+                &mut dst,
+            );
+            assert!(dst.data.chunks(4).all(|p| p == [10, 20, 30, 255]));
         }
     }
 

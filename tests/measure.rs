@@ -46,7 +46,7 @@ fn render(design: &Design) -> Render {
     };
     assert!((frame.px_per_mm - PPM).abs() < 1e-3);
     let field = DotField::generate(design.seed);
-    let placed = place(&field, &frame, None);
+    let placed = place(&field, &frame, None, None);
     let line = DistanceGrid::build(&curve(&control_points(design), 16));
     let zones = ZoneGrid::from_strokes(&design.zones);
     let scene = Scene {

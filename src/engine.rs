@@ -561,23 +561,13 @@ mod tests {
     use super::*;
 
     fn head(w: u32, h: u32) -> Image {
-        let mut im = Image::new(w, h, [70, 110, 170, 255]).unwrap();
-        let (cx, cy, rx, ry) = (
-            w as f32 * 0.5,
-            h as f32 * 0.45,
-            w as f32 * 0.3,
-            h as f32 * 0.4,
-        );
-        for y in 0..h {
-            for x in 0..w {
-                let (dx, dy) = ((x as f32 - cx) / rx, (y as f32 - cy) / ry);
-                if dx * dx + dy * dy < 1.0 {
-                    let i = ((y * w + x) * 4) as usize;
-                    im.data[i..i + 3].copy_from_slice(&[205, 160, 130]);
-                }
-            }
-        }
-        im
+        let (w_, h_) = (w as f32, h as f32);
+        crate::image::ellipse_head(
+            (w, h),
+            (w_ * 0.5, h_ * 0.45),
+            (w_ * 0.3, h_ * 0.4),
+            [205, 160, 130],
+        )
     }
 
     fn loaded() -> Engine {

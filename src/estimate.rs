@@ -241,17 +241,9 @@ mod tests {
 
     #[test]
     fn finds_a_synthetic_head() {
-        let mut im = Image::new(400, 500, [60, 100, 160, 255]).unwrap();
         // Head 200 px wide centred at x=200, widest around y=220.
-        for y in 60..420u32 {
-            for x in 0..400u32 {
-                let (dx, dy) = ((x as f32 - 200.0) / 100.0, (y as f32 - 220.0) / 160.0);
-                if dx * dx + dy * dy < 1.0 {
-                    let i = ((y * 400 + x) * 4) as usize;
-                    im.data[i..i + 3].copy_from_slice(&[200, 150, 120]);
-                }
-            }
-        }
+        let im =
+            crate::image::ellipse_head((400, 500), (200.0, 220.0), (100.0, 160.0), [200, 150, 120]);
         let c = estimate(&im);
         assert_eq!(c.source, Source::Estimated);
         let f = c.frame();
@@ -269,16 +261,8 @@ mod tests {
     #[test]
     fn head_fit_finds_the_outline() {
         // A head 380 px wide and 520 px tall on a blue backdrop.
-        let mut im = Image::new(600, 600, [60, 100, 160, 255]).unwrap();
-        for y in 0..600u32 {
-            for x in 0..600u32 {
-                let (dx, dy) = ((x as f32 - 300.0) / 190.0, (y as f32 - 330.0) / 260.0);
-                if dx * dx + dy * dy < 1.0 {
-                    let i = ((y * 600 + x) * 4) as usize;
-                    im.data[i..i + 3].copy_from_slice(&[200, 150, 120]);
-                }
-            }
-        }
+        let im =
+            crate::image::ellipse_head((600, 600), (300.0, 330.0), (190.0, 260.0), [200, 150, 120]);
         let cal = Calibration::new(
             Vec2::new(220.0, 330.0),
             Vec2::new(380.0, 330.0),

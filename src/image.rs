@@ -86,6 +86,31 @@ fn check_size(width: u32, height: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// Test photos: a skin-coloured ellipse (a "head") on a blue backdrop.
+#[cfg(test)]
+pub(crate) fn ellipse_head(
+    size: (u32, u32),
+    centre: (f32, f32),
+    radii: (f32, f32),
+    skin: [u8; 3],
+) -> Image {
+    let (w, h) = size;
+    let mut im = Image::new(w, h, [65, 105, 165, 255]).expect("test image size");
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (
+                (x as f32 - centre.0) / radii.0,
+                (y as f32 - centre.1) / radii.1,
+            );
+            if dx * dx + dy * dy < 1.0 {
+                let i = ((y * w + x) * 4) as usize;
+                im.data[i..i + 3].copy_from_slice(&skin);
+            }
+        }
+    }
+    im
+}
+
 /// A rectangle of the source image in pixels (may be fractional and may
 /// extend past the edges, which are clamped).
 #[derive(Clone, Copy, Debug, PartialEq)]

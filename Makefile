@@ -187,7 +187,8 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
 	mkdir -p fuzz/corpus/design
-	cargo fuzz run -s none design fuzz/corpus/design fuzz/seeds/design -- -dict=fuzz/design.dict -max_total_time=$(FUZZ_SECONDS)
+	@echo '==> cargo fuzz run design ($(FUZZ_SECONDS) s; progress trimmed)'
+	cargo fuzz run -s none design fuzz/corpus/design fuzz/seeds/design -- -dict=fuzz/design.dict -max_total_time=$(FUZZ_SECONDS) 2>&1 | tail -n 15
 
 golden:
 	UPDATE_GOLDEN=1 cargo test --test golden

@@ -570,6 +570,14 @@ mod tests {
         )
     }
 
+    /// The whole 300×400 test photo.
+    const WHOLE: Rect = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: 300.0,
+        h: 400.0,
+    };
+
     fn loaded() -> Engine {
         let mut e = Engine::new();
         let buf = e.stage_photo(300, 400).unwrap();
@@ -588,17 +596,7 @@ mod tests {
     #[test]
     fn preview_and_full_render_darken_only_the_scalp() {
         let mut e = loaded();
-        e.set_view(
-            Rect {
-                x: 0.0,
-                y: 0.0,
-                w: 300.0,
-                h: 400.0,
-            },
-            150,
-            200,
-        )
-        .unwrap();
+        e.set_view(WHOLE, 150, 200).unwrap();
         let s = e.render_preview().unwrap();
         assert!(s.dots > 500, "{s:?}");
         assert_eq!((s.width, s.height), (150, 200));
@@ -686,17 +684,7 @@ mod tests {
     #[test]
     fn recalibrating_moves_the_dots() {
         let mut e = loaded();
-        e.set_view(
-            Rect {
-                x: 0.0,
-                y: 0.0,
-                w: 300.0,
-                h: 400.0,
-            },
-            300,
-            400,
-        )
-        .unwrap();
+        e.set_view(WHOLE, 300, 400).unwrap();
         e.render_preview().unwrap();
         let before = e.visible_dots().unwrap().to_vec();
         e.set_calibration(

@@ -5,6 +5,7 @@
 //   [{name, width, height, dots, median_ms, baseline, ratio}, …]
 // ratio = median_ms / the named baseline's median_ms (lower is better).
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -15,7 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const PORT = Number(process.env.BENCH_PORT || 8141);
 const BASE = `http://127.0.0.1:${PORT}`;
 const QUICK = process.env.BENCH_QUICK === '1'; // fewer repetitions (used by the test that checks the bench runs)
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
 const fixtures = JSON.parse(await readFile(path.join(root, 'tests', 'fixtures', 'pupils.json'), 'utf8')).photos;
 const PHOTO = 'front-shaved-dark-01.jpg';
 
@@ -41,7 +42,7 @@ async function open(browser, viewport) {
 
 const rows = [];
 try {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
   // ---- render benchmarks at 12 MP and preview size ----
   const page = await open(browser, { width: 1400, height: 1000 });

@@ -41,7 +41,7 @@ const isFavicon = (url) => {
 
 /**
  * Collect console errors, uncaught page errors, failed requests and HTTP
- * errors (a missing /favicon.ico excepted, as in smoke.spec.mjs). Returns the
+ * errors (a missing /favicon.ico excepted: Chromium asks for it on its own). Returns the
  * live array; tests end with `expect(errors).toEqual([])`.
  */
 export function watchErrors(page) {

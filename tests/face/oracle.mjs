@@ -28,6 +28,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FACE_API = path.join(REPO, 'node_modules', '@vladmandic', 'face-api');
@@ -40,14 +41,6 @@ const PHOTOS = path.resolve(arg('--photos', process.env.FACE_PHOTOS || path.join
 const OUT = path.resolve(arg('--out', path.join(REPO, 'tests', 'face', 'reference.json')));
 const PIXELS = path.resolve(arg('--pixels', path.join(REPO, 'target', 'face-fixtures')));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 if (!fs.existsSync(path.join(FACE_API, 'package.json'))) {
   console.error('oracle: node_modules/@vladmandic/face-api is missing; run `make tools` (npm ci) first');
@@ -94,7 +87,7 @@ const server = http.createServer((req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 try {
   const page = await browser.newPage();
   page.on('console', (m) => { if (m.type() === 'error') console.error('page:', m.text()); });

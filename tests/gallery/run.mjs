@@ -4,6 +4,7 @@
 //
 //   node tests/gallery/run.mjs        (make gallery builds first)
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,7 +25,7 @@ try {
   await mkdir(outDir, { recursive: true });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROMIUM_ARGS,
   });
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   for (let i = 0; i < 50; i++) {

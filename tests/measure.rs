@@ -211,11 +211,11 @@ fn dots_have_the_designed_size_and_spacing() {
     let pts: Vec<Vec2> = blobs.iter().map(|b| b.0).collect();
     let nn: Vec<f32> = full.iter().map(|b| nearest(b.0, &pts)).collect();
     let mean_nn = nn.iter().sum::<f32>() / nn.len() as f32;
-    // A Poisson-disk (blue-noise) set's nearest neighbour sits somewhat
-    // closer than 1/√density (a square grid's spacing): measured 0.84×
-    // here. Allow 20 %, and require it above a random set's 0.5×.
+    // The bound: within 15 % of 1/√density. (A plain Poisson-disk
+    // set sits at about 0.84×; the relaxed field measures 0.87–0.89×, a
+    // random set 0.5×.)
     assert!(
-        (mean_nn / spacing - 1.0).abs() < 0.20,
+        (mean_nn / spacing - 1.0).abs() < 0.15,
         "mean nearest neighbour {mean_nn} mm vs {spacing} mm"
     );
     let min_nn = nn.iter().copied().fold(f32::MAX, f32::min);

@@ -8,7 +8,7 @@ use crate::estimate::{estimate, fit_head};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
-use crate::render::{buzz_cut, composite, place, visible_dots, Placed, Scene, VisibleDot};
+use crate::render::{place, render_over, visible_dots, Placed, Scene, VisibleDot};
 use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
@@ -89,6 +89,8 @@ pub struct Engine {
     preview: Image,
     full: Option<Image>,
     dots: Vec<VisibleDot>,
+    /// What `dots` were computed for: (seed, photo_version) and the design.
+    dots_for: Option<((u32, u64), Design)>,
 }
 
 mod hairline_key {
@@ -418,6 +420,13 @@ impl Engine {
                 place(field, &frame, self.mask.as_ref(), self.photo.as_ref()),
             ));
         }
+        if self
+            .dots_for
+            .as_ref()
+            .is_some_and(|(k, d)| *k == key && *d == self.design)
+        {
+            return Ok(());
+        }
         let placed = self.placed.as_ref().map(|p| p.1.as_slice()).unwrap_or(&[]);
         let scene = Scene {
             placed,
@@ -428,6 +437,7 @@ impl Engine {
             zones: &self.zones,
         };
         visible_dots(&scene, &mut self.dots);
+        self.dots_for = Some((key, self.design.clone()));
         Ok(())
     }
 
@@ -471,18 +481,17 @@ impl Engine {
             self.base_view = Some(view);
         }
         self.update_dots()?;
-        self.preview.resize(view.width, view.height)?;
-        self.preview.data.copy_from_slice(&self.base.data);
-        if let (true, Some(mask), Some(frame)) =
-            (self.design.buzz_cut, self.mask.as_ref(), self.frame())
-        {
-            buzz_cut(&mut self.preview, view.rect, &frame, mask);
-        }
-        let axes = self
-            .frame()
-            .map(|f| (f.ex, f.ey))
-            .ok_or("load a photo first")?;
-        composite(&mut self.preview, view.rect, axes, &self.dots, &self.design);
+        let frame = self.frame().ok_or("load a photo first")?;
+        let buzz = self.mask.as_ref().filter(|_| self.design.buzz_cut);
+        render_over(
+            &mut self.preview,
+            &self.base,
+            view.rect,
+            (frame.ex, frame.ey),
+            &self.dots,
+            &self.design,
+            buzz.map(|mask| (&frame, mask)),
+        )?;
         Ok(RenderStats {
             width: view.width,
             height: view.height,
@@ -504,16 +513,12 @@ impl Engine {
         self.update_dots()?;
         let photo = self.photo.as_ref().ok_or("load a photo first")?;
         let mut out = match self.full.take() {
-            Some(mut im) => {
-                im.resize(photo.width, photo.height)?;
-                im.data.copy_from_slice(&photo.data);
-                im
-            }
+            Some(im) => im,
             None => {
                 let mut data = Vec::new();
                 data.try_reserve_exact(photo.data.len())
                     .map_err(|_| "not enough memory to render the full-size image".to_string())?;
-                data.extend_from_slice(&photo.data);
+                data.resize(photo.data.len(), 0);
                 Image {
                     width: photo.width,
                     height: photo.height,
@@ -527,16 +532,17 @@ impl Engine {
             w: photo.width as f32,
             h: photo.height as f32,
         };
-        if let (true, Some(mask), Some(frame)) =
-            (self.design.buzz_cut, self.mask.as_ref(), self.frame())
-        {
-            buzz_cut(&mut out, rect, &frame, mask);
-        }
-        let axes = self
-            .frame()
-            .map(|f| (f.ex, f.ey))
-            .ok_or("load a photo first")?;
-        composite(&mut out, rect, axes, &self.dots, &self.design);
+        let frame = self.frame().ok_or("load a photo first")?;
+        let buzz = self.mask.as_ref().filter(|_| self.design.buzz_cut);
+        render_over(
+            &mut out,
+            photo,
+            rect,
+            (frame.ex, frame.ey),
+            &self.dots,
+            &self.design,
+            buzz.map(|mask| (&frame, mask)),
+        )?;
         let stats = RenderStats {
             width: out.width,
             height: out.height,

@@ -16,6 +16,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const PORT = Number(process.env.BENCH_PORT || 8141);
 const BASE = `http://127.0.0.1:${PORT}`;
 const QUICK = process.env.BENCH_QUICK === '1'; // fewer repetitions (used by the test that checks the bench runs)
+const RENDER_ONLY = process.env.BENCH_ONLY === 'render'; // only the render rows (for quick iteration on the renderer)
 
 const fixtures = JSON.parse(await readFile(path.join(root, 'tests', 'fixtures', 'pupils.json'), 'utf8')).photos;
 const PHOTO = 'front-shaved-dark-01.jpg';
@@ -130,6 +131,13 @@ try {
   }, { photo: PHOTO, pupils: fixtures[PHOTO], reps });
   rows.push(...result);
   await page.close();
+  if (!RENDER_ONLY) await slowRows(browser);
+  await browser.close();
+} finally {
+  server.kill();
+}
+
+async function slowRows(browser) {
 
   // ---- interaction: a 2-second drag of the mid-frontal point ----
   const ipage = await open(browser, { width: 1600, height: 1300 });
@@ -220,9 +228,6 @@ try {
     name: 'load: import to ready', width: 0, height: 0, dots: 0, median_ms: loads[Math.floor(loads.length / 2)],
     wasm_bytes: wasm.length, wasm_gzip_bytes: gzipSync(wasm, { level: 9 }).length,
   });
-  await browser.close();
-} finally {
-  server.kill();
 }
 
 // Ratios against baselines measured in this run.
@@ -247,8 +252,8 @@ for (const r of rows) {
 }
 const drag = by('interaction: drag fps');
 const load = by('load: import to ready');
-console.log(`\ndrag: ${num(drag.fps, 1)} frames/s, worst frame ${num(drag.worst_ms, 1)} ms (median ${num(drag.median_ms, 1)} ms)`);
-console.log(`wasm: ${(load.wasm_bytes / 1024).toFixed(1)} KB raw, ${(load.wasm_gzip_bytes / 1024).toFixed(1)} KB gzip; import → ready ${num(load.median_ms, 0)} ms`);
+if (drag) console.log(`\ndrag: ${num(drag.fps, 1)} frames/s, worst frame ${num(drag.worst_ms, 1)} ms (median ${num(drag.median_ms, 1)} ms)`);
+if (load) console.log(`wasm: ${(load.wasm_bytes / 1024).toFixed(1)} KB raw, ${(load.wasm_gzip_bytes / 1024).toFixed(1)} KB gzip; import → ready ${num(load.median_ms, 0)} ms`);
 const faces = rows.filter((r) => r.name.startsWith('face: '));
 if (faces.length) {
   console.log(`\n${pad('face detection (vs hand-marked pupils)', 42)}${pad('left %IPD', 11)}${pad('right %IPD', 12)}${pad('ms', 8)}confidence`);

@@ -229,12 +229,15 @@ impl Engine {
         self.calibration
     }
 
-    /// A Fitzpatrick shade for the photo's forehead skin, if it was found.
+    /// A Fitzpatrick shade for the photo's forehead skin (if it was found)
+    /// and the visitor's remaining hair colour.
     pub fn suggested_shade(&self) -> Option<&'static str> {
-        self.mask
-            .as_ref()?
-            .skin_lab
-            .map(crate::pigment::shade_for_skin)
+        let mask = self.mask.as_ref()?;
+        let hair = match (self.photo.as_ref(), self.frame()) {
+            (Some(photo), Some(frame)) => crate::scalp::hair_lightness(photo, &frame, mask),
+            _ => None,
+        };
+        Some(crate::pigment::suggest_shade(mask.skin_lab?, hair))
     }
 
     /// The scalp region grown from the forehead, if a photo is loaded.

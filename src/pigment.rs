@@ -56,22 +56,6 @@ pub fn parse_shade(shade: &str) -> Result<Pigment, String> {
 /// are Chardon's (very light > 55° … dark < −30°) shifted down by about 7°
 /// for photos, whose exposure lifts skin lightness; checked on the
 /// portraits in shared/photos.
-/// The shade to suggest for a skin colour and, if the visitor has some
-/// hair left, its lightness (L*): SMP pigment is matched to the hair the
-/// dots sit beside, so grey or fair hair takes a step lighter than the skin
-/// alone suggests, white hair two.
-pub fn suggest_shade(skin_lab: [f32; 3], hair_lightness: Option<f32>) -> &'static str {
-    // PRESETS run from lightest (I) to darkest (VI).
-    let by_skin = shade_for_skin(skin_lab);
-    let at = PRESETS.iter().position(|p| p.0 == by_skin).unwrap_or(3);
-    let lighter = match hair_lightness {
-        Some(l) if l >= 68.0 => 2,
-        Some(l) if l >= 50.0 => 1,
-        _ => 0,
-    };
-    PRESETS[at.saturating_sub(lighter)].0
-}
-
 pub fn shade_for_skin(lab: [f32; 3]) -> &'static str {
     let ita = (lab[0] - 50.0).atan2(lab[2].max(1e-3)).to_degrees();
     match ita {

@@ -551,43 +551,6 @@ impl ZoneGrid {
     }
 }
 
-/// Median lightness (CIE L*) of the visitor's remaining hair: head pixels
-/// above the brows that are neither the grown scalp nor skin-coloured (so
-/// shaded skin the region missed does not count). `None` when there is too
-/// little of it to judge (a bald or shaved head).
-pub fn hair_lightness(photo: &Image, frame: &Frame, mask: &ScalpMask) -> Option<f32> {
-    let skin = SkinModel::new(mask.skin_lab?);
-    let mut above_brows = 0usize;
-    let mut hair: Vec<f32> = Vec::new();
-    for j in 0..mask.height {
-        for i in 0..mask.width {
-            let k = (j * mask.width + i) as usize;
-            if mask.head[k] < 230 {
-                continue;
-            }
-            let q = Vec2::new((i as f32 + 0.5) * mask.step, (j as f32 + 0.5) * mask.step);
-            let p = frame.image_to_plane(q);
-            if !(12.0..=130.0).contains(&p.y) || p.x.abs() > 95.0 {
-                continue;
-            }
-            above_brows += 1;
-            if mask.data[k] > 25 || q.x >= photo.width as f32 || q.y >= photo.height as f32 {
-                continue;
-            }
-            let px = photo.pixel(q.x as u32, q.y as u32);
-            let l = lab([px[0], px[1], px[2]]);
-            if !skin.matches(l, 2.5) {
-                hair.push(l[0]);
-            }
-        }
-    }
-    if hair.len() < 30 || hair.len() * 20 < above_brows {
-        return None;
-    }
-    hair.sort_by(f32::total_cmp);
-    Some(hair[hair.len() / 2])
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

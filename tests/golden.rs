@@ -498,40 +498,6 @@ fn skin_tones_get_matching_shade_suggestions() {
     );
 }
 
-/// The suggestion follows the visitor's remaining hair: grey hair around a
-/// bald top takes a lighter shade than dark hair on the same skin, and dark
-/// hair changes nothing.
-#[test]
-fn grey_hair_lightens_the_suggested_shade() {
-    let suggest = |hair: Option<[u8; 3]>| {
-        let mut photo = Photo::Medium.generate();
-        if let Some(rgb) = hair {
-            // Hair on the head's upper third and sides, above the temples.
-            let mid = photo.left_pupil.plus(photo.right_pupil).scale(0.5);
-            for y in 0..HEIGHT {
-                for x in 0..WIDTH {
-                    let (dx, dy) = (x as f32 - mid.x, mid.y - y as f32);
-                    let top = dy > 105.0 && dx.abs() < 60.0;
-                    let sides = dy > 40.0 && dx.abs() > 85.0;
-                    if photo.on_head(x, y) && (top || sides) {
-                        let t = ((x * 7 + y * 13) % 9) as u8; // strands
-                        let i = ((y * WIDTH + x) * 4) as usize;
-                        photo.image.data[i..i + 3].copy_from_slice(&rgb.map(|c| c.saturating_sub(t * 3)));
-                    }
-                }
-            }
-        }
-        let engine = fresh_engine(&photo);
-        engine.suggested_shade().expect("the forehead is found")
-    };
-    let bald = suggest(None);
-    let dark = suggest(Some([38, 30, 26]));
-    let grey = suggest(Some([178, 176, 172]));
-    let rank = |s: &str| ["I", "II", "III", "IV", "V", "VI"].iter().position(|p| *p == s).unwrap();
-    assert_eq!(dark, bald, "dark hair keeps the skin's shade");
-    assert!(rank(grey) < rank(bald), "grey hair: {grey}, bald: {bald}");
-}
-
 /// Regression test: the engine caches the placed dots; a new calibration or
 /// photo after a render must place them afresh.
 #[test]

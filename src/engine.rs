@@ -91,6 +91,9 @@ pub struct Engine {
     dots: Vec<VisibleDot>,
     /// What `dots` were computed for: (seed, photo_version) and the design.
     dots_for: Option<((u32, u64), Design)>,
+    /// Subnasale and menton (image px) from the last face detection, for
+    /// the face-thirds readout.
+    face_points: Option<(Vec2, Vec2)>,
 }
 
 mod hairline_key {
@@ -144,6 +147,7 @@ impl Engine {
         }
         let cal = estimate(&im);
         self.photo = Some(im);
+        self.face_points = None;
         self.full = None;
         self.base_view = None;
         self.apply_calibration(cal);
@@ -157,6 +161,7 @@ impl Engine {
     /// Forget the photo and everything derived from it.
     pub fn clear_photo(&mut self) {
         self.photo = None;
+        self.face_points = None;
         self.placed = None;
         self.staged = None;
         self.calibration = None;
@@ -222,22 +227,32 @@ impl Engine {
         .map_err(AutoPlaceError::Calibration)?;
         c.glabella = Some(v(det.glabella));
         self.apply_calibration(c);
+        self.face_points = Some((v(det.landmarks[33]), v(det.landmarks[8])));
         Ok(det)
+    }
+
+    /// The face's thirds for the current design, once a face was found
+    /// (the lower two need the nose and chin landmarks).
+    pub fn thirds(&self) -> Option<crate::hairline::Thirds> {
+        let (subnasale, menton) = self.face_points?;
+        let frame = self.frame()?;
+        let (sn, me) = (frame.to_face(subnasale), frame.to_face(menton));
+        let (middle, lower) = (-sn.y, sn.y - me.y);
+        // A detection that puts the nose above the brows is not a face.
+        (middle > 20.0 && lower > 20.0)
+            .then(|| crate::hairline::thirds(&self.design, middle, lower))
     }
 
     pub fn calibration(&self) -> Option<Calibration> {
         self.calibration
     }
 
-    /// A Fitzpatrick shade for the photo's forehead skin (if it was found)
-    /// and the visitor's remaining hair colour.
+    /// A Fitzpatrick shade for the photo's forehead skin, if it was found.
     pub fn suggested_shade(&self) -> Option<&'static str> {
-        let mask = self.mask.as_ref()?;
-        let hair = match (self.photo.as_ref(), self.frame()) {
-            (Some(photo), Some(frame)) => crate::scalp::hair_lightness(photo, &frame, mask),
-            _ => None,
-        };
-        Some(crate::pigment::suggest_shade(mask.skin_lab?, hair))
+        self.mask
+            .as_ref()?
+            .skin_lab
+            .map(crate::pigment::shade_for_skin)
     }
 
     /// The scalp region grown from the forehead, if a photo is loaded.

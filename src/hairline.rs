@@ -141,6 +141,39 @@ pub fn guardrails(d: &Design) -> Vec<Guardrail> {
     out
 }
 
+/// The face's vertical thirds, the proportion hair-restoration surgeons
+/// check a hairline against: forehead (glabella to the mid-frontal point),
+/// nose (glabella to subnasale) and chin (subnasale to menton), in mm.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Thirds {
+    pub upper_mm: f32,
+    pub middle_mm: f32,
+    pub lower_mm: f32,
+    /// `balanced`, `high` (the forehead third more than 25 % longer than
+    /// the mean of the others) or `low` (more than 10 % shorter). Lenient
+    /// upwards: surgeons place adult lines conservatively, a little high,
+    /// and the forehead is measured over its curve, the nose straight.
+    pub balance: &'static str,
+}
+
+/// The thirds for a design, given the lower two measured on the face.
+pub fn thirds(d: &Design, middle_mm: f32, lower_mm: f32) -> Thirds {
+    let upper_mm = control_points(d)[MID].y;
+    let ratio = upper_mm / ((middle_mm + lower_mm) * 0.5);
+    Thirds {
+        upper_mm,
+        middle_mm,
+        lower_mm,
+        balance: if ratio > 1.25 {
+            "high"
+        } else if ratio < 0.9 {
+            "low"
+        } else {
+            "balanced"
+        },
+    }
+}
+
 /// Centripetal Catmull-Rom through `pts`, `per` samples per span, with the
 /// ends extended out and down to the sideburns and then sideways.
 pub fn curve(pts: &[Vec2; CONTROL_POINTS], per: usize) -> Vec<Vec2> {
@@ -462,6 +495,18 @@ mod tests {
         assert!(d.validate().is_ok());
         move_point(&mut d, 0, Vec2::new(f32::NAN, 0.0));
         assert!(d.validate().is_ok());
+    }
+
+    #[test]
+    fn thirds_compare_the_forehead_with_the_rest_of_the_face() {
+        let mut d = Design::preset(Style::Natural);
+        let t = thirds(&d, 65.0, 68.0);
+        assert_eq!(t.upper_mm, control_points(&d)[MID].y);
+        assert_eq!(t.balance, "balanced", "{t:?}");
+        d.height_mm = 55.0;
+        assert_eq!(thirds(&d, 65.0, 68.0).balance, "low");
+        d.height_mm = 95.0;
+        assert_eq!(thirds(&d, 65.0, 68.0).balance, "high");
     }
 
     #[test]

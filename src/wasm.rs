@@ -255,6 +255,12 @@ impl Visualizer {
         to_js(&crate::hairline::guardrails(self.engine.design()))
     }
 
+    /// The face's thirds `{upper_mm, middle_mm, lower_mm, balance}` for the
+    /// current design, or `null` until a face was found.
+    pub fn thirds(&self) -> Result<JsValue, JsError> {
+        to_js(&self.engine.thirds())
+    }
+
     /// Find the face in the photo and use it as the calibration. Returns
     /// `{ok: true, leftPupil, rightPupil, glabella, roll, pxPerMm,
     /// confidence, landmarks}` or `{ok: false, code, message}`.

@@ -621,8 +621,10 @@ export class HairlineVisualizer extends HTMLElement {
     ctx.fillText(t.before, M + 12, M + 150);
     ctx.fillText(t.after, M + (W - 2 * M) / 2 + 12, M + 150);
     const shade = SHADES.includes(d.shade) ? t.shades[d.shade] : `${t.shades.custom} ${d.shade}`;
+    const thirds = this._faceThirds();
     const rows = [
       [t.height, t.heightValue((d.height_mm / 10).toFixed(1))],
+      ...(thirds ? [[t.thirdsLabel, `${thirds.cm.join(' · ')} cm · ${t.balance[thirds.balance]}`]] : []),
       [t.style, t.styles[d.style]],
       [t.density, t.densityValue(d.density)],
       [t.dotSize, t.dotValue(d.dot_mm.toFixed(2))],
@@ -1033,6 +1035,9 @@ export class HairlineVisualizer extends HTMLElement {
       this._modeLabel, this._modeSelect, el('div', { class: 'hv-row' }, [this._buzz, this._buzzLabel]),
     ]);
     this._height = this._slider('height', 50, 120, 1);
+    // Face thirds (forehead · nose · chin), once the face was found.
+    this._thirds = el('p', { class: 'hv-thirds', part: 'thirds', 'aria-live': 'polite', hidden: true });
+    this._height.wrap.append(this._thirds);
     this._density = this._slider('density', 10, 150, 1);
     this._dot = this._slider('dot', 0.3, 1.5, 0.05);
 
@@ -1602,6 +1607,18 @@ export class HairlineVisualizer extends HTMLElement {
     this._dot.value.textContent = t.dotValue(Number(this._dot.input.value).toFixed(2));
     this._brush.value.textContent = t.dotValue(Number(this._brush.input.value));
     this._ipd.value.textContent = t.ipdValue(Number(this._ipd.input.value).toFixed(1));
+    const th = this._faceThirds();
+    this._thirds.hidden = !th;
+    if (th) {
+      this._thirds.textContent = t.thirds(...th.cm, t.balance[th.balance]);
+      this._thirds.dataset.balance = th.balance;
+    }
+  }
+
+  /** The face's thirds in cm and how the forehead compares, or null until a face was found. */
+  _faceThirds() {
+    const th = this._vis && this._photo ? this._vis.thirds() : null;
+    return th && { cm: [th.upper_mm, th.middle_mm, th.lower_mm].map((v) => (v / 10).toFixed(1)), balance: th.balance };
   }
 
   // ---- rendering ------------------------------------------------------------------

@@ -42,6 +42,13 @@ export const STRINGS = {
     aged: 'Years later',
     session: 'Treatment session',
     sessionN: (n) => (n === 3 ? '3 · final' : String(n)),
+    thirds: (u, m, l, b) => `Face thirds: forehead ${u} · nose ${m} · chin ${l} cm, ${b}`,
+    thirdsLabel: 'Face thirds',
+    balance: {
+      balanced: 'balanced',
+      high: 'forehead long: a lower line would balance the face',
+      low: 'forehead short: a higher line would look more natural',
+    },
     guardrails: {
       'too-low': (cm) => `The hairline is ${cm} cm above the brows. Lower than 6.5 cm tends to look unnatural on adult men.`,
       'too-straight': () => 'The line is almost straight. A gentle curve, with the corners a little higher than the centre, looks natural.',
@@ -169,6 +176,13 @@ export const STRINGS = {
     aged: 'Años después',
     session: 'Sesión de tratamiento',
     sessionN: (n) => (n === 3 ? '3 · final' : String(n)),
+    thirds: (u, m, l, b) => `Tercios faciales: frente ${u} · nariz ${m} · mentón ${l} cm, ${b}`,
+    thirdsLabel: 'Tercios faciales',
+    balance: {
+      balanced: 'equilibrados',
+      high: 'frente larga: una línea más baja equilibraría el rostro',
+      low: 'frente corta: una línea más alta se vería más natural',
+    },
     guardrails: {
       'too-low': (cm) => `La línea está a ${cm} cm sobre las cejas. Por debajo de 6,5 cm suele verse poco natural en hombres adultos.`,
       'too-straight': () => 'La línea es casi recta. Una curva suave, con las esquinas algo más altas que el centro, se ve natural.',

@@ -51,6 +51,39 @@ for (const name of ['front-shaved-dark-01.jpg', 'front-thinning-light-01.jpg', '
   });
 }
 
+test('shows the face thirds once the face is found, and they follow the hairline', async ({ page }) => {
+  await open(page, { 'auto-place': 'off' });
+  const thirds = page.locator('hairline-visualizer .hv-thirds');
+  await page.evaluate(() => document.querySelector('hairline-visualizer').loadImage('/__photos/front-shaved-dark-01.jpg'));
+  // No landmarks yet: no readout (the estimate knows no nose or chin).
+  await expect(thirds).toBeHidden();
+  await page.evaluate(() => document.querySelector('hairline-visualizer').autoPlace());
+  await expect(thirds).toBeVisible();
+  const read = async () => {
+    const text = await thirds.textContent();
+    const [u, m, l] = text.match(/\d+\.\d/g).map(Number);
+    return { text, u, m, l, balance: await thirds.getAttribute('data-balance') };
+  };
+  const a = await read();
+  // An adult's nose and chin thirds are 5–8 cm each; the forehead third is the design's height.
+  expect(a.m).toBeGreaterThan(5);
+  expect(a.m).toBeLessThan(8);
+  expect(a.l).toBeGreaterThan(5);
+  expect(a.l).toBeLessThan(8);
+  const height = await page.evaluate(() => document.querySelector('hairline-visualizer').getDesign().height_mm);
+  expect(a.u).toBeCloseTo(height / 10, 1);
+  // A very low line reads as a short forehead; the nose and chin stay.
+  await page.evaluate(() => {
+    const el = document.querySelector('hairline-visualizer');
+    el.setDesign({ ...el.getDesign(), height_mm: 50 });
+  });
+  await expect(thirds).toHaveAttribute('data-balance', 'low');
+  const b = await read();
+  expect(b.u).toBe(5);
+  expect([b.m, b.l]).toEqual([a.m, a.l]);
+  expect(b.text).toMatch(/higher line/);
+});
+
 for (const [label, draw] of [
   ['a blank image', 'blank'],
   ['a landscape', 'landscape'],

@@ -250,7 +250,10 @@ test('dragging the mid-frontal handle changes height_mm; undo restores it', asyn
 
   // The keyboard moves it too: ArrowUp is a 0.5 mm step in the image plane
   // (a little more on the head, which curves away up there).
-  await page.locator(`${HV} g[data-point="3"]`).focus();
+  const handle = page.locator(`${HV} g[data-point="3"]`);
+  await handle.focus();
+  // Right after a drag the handle is re-created; make sure the key goes to it.
+  await expect(handle).toBeFocused();
   mark = await eventMark(page);
   await page.keyboard.press('ArrowUp');
   const nudged = await nextEvent(page, mark, 'design-change');

@@ -149,10 +149,15 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         // Where the treatment may go: the skin behind the line, the whole
         // head (hair included, as it will be shaved), or only the scalp
         // showing between thinning hairs.
+        // The masks' soft rims (a pixel or two of the low-resolution grid,
+        // centred on the outline) would let the odd low-rank dot sit on
+        // the outline and spill onto the backdrop: only their inner part
+        // counts.
+        let head = smoothstep(0.4, 0.8, at.head);
         let region = match d.mode {
-            Mode::Hairline => at.mask,
-            Mode::Full => at.head,
-            Mode::Thinning => at.head * at.skin,
+            Mode::Hairline => smoothstep(0.15, 0.6, at.mask),
+            Mode::Full => head,
+            Mode::Thinning => head * at.skin,
         };
         let mut m = line * region;
         let mut scar = 0.0;
@@ -160,7 +165,7 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
             let z = scene.zones.sample(p);
             if z > 0.0 {
                 // Painting in overrides the skin region, never the backdrop.
-                m += z * (at.head - m).max(0.0);
+                m += z * (head - m).max(0.0);
             } else if z < 0.0 {
                 m *= 1.0 + z;
             }

@@ -20,7 +20,7 @@ use crate::rng::{hash01, Rng};
 /// The face-frame area the field covers (mm): wide enough for a whole head
 /// seen from the front.
 pub const DOMAIN_X: (f32, f32) = (-115.0, 115.0);
-pub const DOMAIN_Y: (f32, f32) = (-40.0, 140.0);
+pub const DOMAIN_Y: (f32, f32) = (-40.0, 175.0);
 /// Minimum distance between any two dots of the finished field.
 pub const FINAL_RADIUS_MM: f32 = 0.5;
 const PHASES: i32 = 7;

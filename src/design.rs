@@ -77,6 +77,19 @@ pub enum Mode {
     Thinning,
 }
 
+/// The colour of the visitor's remaining hair, which the pigment is
+/// matched to (designs without it: dark, which changes nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hair {
+    #[default]
+    Dark,
+    Brown,
+    Blond,
+    Grey,
+    White,
+}
+
 /// One brush stroke in face millimetres.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +118,9 @@ pub struct Design {
     /// Fitzpatrick type `"I"`…`"VI"`, or a custom colour `"#rrggbb"`.
     pub shade: String,
     pub look: Look,
+    /// The visitor's remaining hair colour (for the shade suggestion).
+    #[serde(default)]
+    pub hair: Hair,
     /// What the treatment covers (designs without it: hairline).
     #[serde(default)]
     pub mode: Mode,
@@ -178,6 +194,7 @@ impl Design {
             dot_mm: 0.7,
             shade: "III".into(),
             look: Look::Healed,
+            hair: Hair::Dark,
             mode: Mode::Hairline,
             buzz_cut: false,
             session: 3,

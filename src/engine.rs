@@ -247,12 +247,11 @@ impl Engine {
         self.calibration
     }
 
-    /// A Fitzpatrick shade for the photo's forehead skin, if it was found.
+    /// A Fitzpatrick shade for the photo's forehead skin (if it was found)
+    /// and the design's remaining-hair colour.
     pub fn suggested_shade(&self) -> Option<&'static str> {
-        self.mask
-            .as_ref()?
-            .skin_lab
-            .map(crate::pigment::shade_for_skin)
+        let skin = self.mask.as_ref()?.skin_lab?;
+        Some(crate::pigment::suggest_shade(skin, self.design.hair))
     }
 
     /// The scalp region grown from the forehead, if a photo is loaded.

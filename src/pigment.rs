@@ -2,7 +2,7 @@
 //! skin it reads grey-black with a faint cool cast. Lighter skin gets a more
 //! diluted (lighter) shade, darker skin near-black.
 
-use crate::design::Look;
+use crate::design::{Hair, Look};
 
 /// A pigment: the colour it multiplies the skin by at full strength, and the
 /// strength at a dot's centre.
@@ -56,6 +56,22 @@ pub fn parse_shade(shade: &str) -> Result<Pigment, String> {
 /// are Chardon's (very light > 55° … dark < −30°) shifted down by about 7°
 /// for photos, whose exposure lifts skin lightness; checked on the
 /// portraits in shared/photos.
+/// The shade to suggest for a forehead's skin colour and the visitor's
+/// remaining hair: SMP pigment is matched to the hair the dots sit beside,
+/// so fair or grey hair takes a step lighter than the skin alone suggests,
+/// white hair two.
+pub fn suggest_shade(skin_lab: [f32; 3], hair: Hair) -> &'static str {
+    let lighter = match hair {
+        Hair::Dark | Hair::Brown => 0,
+        Hair::Blond | Hair::Grey => 1,
+        Hair::White => 2,
+    };
+    // PRESETS run from lightest (I) to darkest (VI).
+    let by_skin = shade_for_skin(skin_lab);
+    let at = PRESETS.iter().position(|p| p.0 == by_skin).unwrap_or(3);
+    PRESETS[at.saturating_sub(lighter)].0
+}
+
 pub fn shade_for_skin(lab: [f32; 3]) -> &'static str {
     let ita = (lab[0] - 50.0).atan2(lab[2].max(1e-3)).to_degrees();
     match ita {
@@ -160,6 +176,18 @@ mod tests {
         assert_eq!(shade_for_skin([62.7, 15.3, 31.4]), "IV");
         assert_eq!(shade_for_skin([55.5, 21.7, 24.8]), "V");
         assert_eq!(shade_for_skin([35.0, 12.0, 15.0]), "VI");
+    }
+
+    #[test]
+    fn lighter_hair_lightens_the_suggestion() {
+        let skin = [62.7, 15.3, 31.4]; // IV by skin alone
+        assert_eq!(suggest_shade(skin, Hair::Dark), "IV");
+        assert_eq!(suggest_shade(skin, Hair::Brown), "IV");
+        assert_eq!(suggest_shade(skin, Hair::Grey), "III");
+        assert_eq!(suggest_shade(skin, Hair::Blond), "III");
+        assert_eq!(suggest_shade(skin, Hair::White), "II");
+        // Never past the lightest preset.
+        assert_eq!(suggest_shade([80.0, 10.0, 12.0], Hair::White), "I");
     }
 
     #[test]

@@ -293,7 +293,7 @@ fn json_value() -> BoxedStrategy<Value> {
     .boxed()
 }
 
-const FIELDS: [&str; 16] = [
+const FIELDS: [&str; 17] = [
     "version",
     "style",
     "height_mm",
@@ -303,6 +303,7 @@ const FIELDS: [&str; 16] = [
     "dot_mm",
     "shade",
     "look",
+    "hair",
     "mode",
     "buzz_cut",
     "session",

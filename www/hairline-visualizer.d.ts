@@ -27,6 +27,12 @@ export interface Design {
   /** Fitzpatrick type 'I'…'VI' or '#rrggbb'. */
   shade: string;
   look: Look;
+  /** What the treatment covers (default 'hairline'). */
+  mode?: 'hairline' | 'full' | 'thinning';
+  /** Tone the remaining hair down to stubble (default false). */
+  buzz_cut?: boolean;
+  /** The visitor's remaining hair colour; the suggested shade follows it (default 'dark'). */
+  hair?: 'dark' | 'brown' | 'blond' | 'grey' | 'white';
   /** Treatment session shown, 1–3 (3 = finished result). */
   session?: 1 | 2 | 3;
   seed: number;

@@ -19,6 +19,7 @@ const DEFAULT_MAX_MEGAPIXELS = 16;
 const MAX_ZOOM = 12;
 const STYLES = ['natural', 'soft', 'defined', 'mature', 'widows-peak'];
 const SHADES = ['I', 'II', 'III', 'IV', 'V', 'VI'];
+const HAIRS = ['dark', 'brown', 'blond', 'grey', 'white'];
 const HISTORY_LIMIT = 100;
 
 // ---------------------------------------------------------------- wasm
@@ -628,6 +629,7 @@ export class HairlineVisualizer extends HTMLElement {
       [t.style, t.styles[d.style]],
       [t.density, t.densityValue(d.density)],
       [t.dotSize, t.dotValue(d.dot_mm.toFixed(2))],
+      [t.hair, t.hairs[d.hair || 'dark']],
       [t.shade, shade],
       [t.look, t[d.look]],
       [t.session, t.sessionPlan(d.session ?? 3)],
@@ -1045,7 +1047,14 @@ export class HairlineVisualizer extends HTMLElement {
     for (const s of [...SHADES, 'custom']) this._shadeSelect.append(el('option', { value: s }));
     this._shadeColour = el('input', { type: 'color', value: '#46484f', class: 'hv-colour', hidden: true });
     this._shadeLabel = el('label', { for: 'hv-shade' });
-    const shadeField = el('div', { class: 'hv-field' }, [this._shadeLabel, el('div', { class: 'hv-row' }, [this._shadeSelect, this._shadeColour])]);
+    // The visitor's remaining hair: the suggested shade follows it.
+    this._hairSelect = el('select', { class: 'hv-select', id: 'hv-hair' });
+    for (const h of HAIRS) this._hairSelect.append(el('option', { value: h }));
+    this._hairLabel = el('label', { for: 'hv-hair' });
+    const shadeField = el('div', { class: 'hv-field' }, [
+      this._hairLabel, this._hairSelect,
+      this._shadeLabel, el('div', { class: 'hv-row' }, [this._shadeSelect, this._shadeColour]),
+    ]);
 
     this._lookHealed = el('button', { type: 'button', class: 'hv-seg', 'data-look': 'healed', 'aria-pressed': 'true' });
     this._lookFresh = el('button', { type: 'button', class: 'hv-seg', 'data-look': 'fresh', 'aria-pressed': 'false' });
@@ -1147,6 +1156,8 @@ export class HairlineVisualizer extends HTMLElement {
     this._density.label.textContent = t.density;
     this._dot.label.textContent = t.dotSize;
     this._shadeLabel.textContent = t.shade;
+    this._hairLabel.textContent = t.hair;
+    [...this._hairSelect.options].forEach((o) => { o.textContent = t.hairs[o.value]; });
     [...this._shadeSelect.options].forEach((o) => { o.textContent = t.shades[o.value]; });
     this._shadeColour.setAttribute('aria-label', t.customColour);
     this._lookLegend.textContent = t.look;
@@ -1242,6 +1253,11 @@ export class HairlineVisualizer extends HTMLElement {
       }
     });
 
+    this._hairSelect.addEventListener('change', () => {
+      if (!this._updateDesign({ hair: this._hairSelect.value })) return;
+      this._suggestShade();
+      this._committed();
+    });
     this._shadeSelect.addEventListener('change', () => {
       this._shadeChosen = true;
       const v = this._shadeSelect.value;
@@ -1579,6 +1595,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._sessionButtons.forEach((b) => b.setAttribute('aria-pressed', String(Number(b.dataset.session) === d.session)));
     this._symmetric.checked = d.symmetric;
     this._modeSelect.value = d.mode || 'hairline';
+    this._hairSelect.value = d.hair || 'dark';
     this._buzz.checked = !!d.buzz_cut;
     const c = has ? this._vis.calibration() : null;
     if (c) this._ipd.input.value = c.ipdMm;

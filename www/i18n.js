@@ -25,6 +25,8 @@ export const STRINGS = {
     densityValue: (d) => `${d} dots/cm²`,
     dotSize: 'Dot size',
     dotValue: (mm) => `${mm} mm`,
+    hair: 'Your remaining hair',
+    hairs: { dark: 'Dark or black', brown: 'Brown', blond: 'Fair or blond', grey: 'Grey or salt-and-pepper', white: 'White' },
     shade: 'Pigment shade',
     shades: {
       I: 'Type I · very light skin',
@@ -159,6 +161,8 @@ export const STRINGS = {
     densityValue: (d) => `${d} puntos/cm²`,
     dotSize: 'Tamaño del punto',
     dotValue: (mm) => `${mm} mm`,
+    hair: 'Su cabello restante',
+    hairs: { dark: 'Oscuro o negro', brown: 'Castaño', blond: 'Claro o rubio', grey: 'Gris o canoso', white: 'Blanco' },
     shade: 'Tono del pigmento',
     shades: {
       I: 'Tipo I · piel muy clara',

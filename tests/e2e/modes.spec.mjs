@@ -52,3 +52,32 @@ test('mode, buzz cut and scar brush change the design and the picture', async ({
   expect(zones.at(-1).mode).toBe('scar');
   expect(zones.at(-1).points.length).toBeGreaterThan(1);
 });
+
+test('the remaining hair colour moves the suggested shade until the visitor picks one', async ({ page }) => {
+  await page.goto('/');
+  const hv = 'hairline-visualizer';
+  await page.evaluate(async () => {
+    const el = document.querySelector('hairline-visualizer');
+    el.setAttribute('auto-place', 'off');
+    await el.loadImage('/__photos/front-receding-medium-01.jpg');
+  });
+  const design = () => page.evaluate(() => document.querySelector('hairline-visualizer').getDesign());
+  const order = ['I', 'II', 'III', 'IV', 'V', 'VI'];
+  const bySkin = (await design()).shade;
+  expect((await design()).hair).toBe('dark');
+  expect(order.indexOf(bySkin)).toBeGreaterThan(1);
+  // Grey hair: one step lighter; white: two; shown in the shade picker too.
+  await page.selectOption(`${hv} #hv-hair`, 'grey');
+  expect(await design()).toMatchObject({ hair: 'grey', shade: order[order.indexOf(bySkin) - 1] });
+  await page.selectOption(`${hv} #hv-hair`, 'white');
+  expect((await design()).shade).toBe(order[order.indexOf(bySkin) - 2]);
+  await expect(page.locator(`${hv} #hv-shade`)).toHaveValue(order[order.indexOf(bySkin) - 2]);
+  // Undo steps back through the hair choices.
+  await page.locator(`${hv} #hv-shade`).focus();
+  await page.keyboard.press('Control+z');
+  expect(await design()).toMatchObject({ hair: 'grey', shade: order[order.indexOf(bySkin) - 1] });
+  // Once the visitor picks a shade, the hair colour no longer overrides it.
+  await page.selectOption(`${hv} #hv-shade`, 'VI');
+  await page.selectOption(`${hv} #hv-hair`, 'white');
+  expect(await design()).toMatchObject({ hair: 'white', shade: 'VI' });
+});

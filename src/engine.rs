@@ -8,7 +8,7 @@ use crate::estimate::{estimate, fit_head};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
-use crate::render::{place, render_over, visible_dots, Placed, Scene, VisibleDot};
+use crate::render::{place, render_over, visible_dots, Placed, Scene, Scratch, VisibleDot};
 use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
@@ -94,6 +94,8 @@ pub struct Engine {
     /// Subnasale and menton (image px) from the last face detection, for
     /// the face-thirds readout.
     face_points: Option<(Vec2, Vec2)>,
+    /// The compositor's per-frame working memory, kept between frames.
+    scratch: Scratch,
 }
 
 mod hairline_key {
@@ -508,6 +510,7 @@ impl Engine {
             &self.dots,
             &self.design,
             buzz.map(|mask| (&frame, mask)),
+            &mut self.scratch,
         )?;
         Ok(RenderStats {
             width: view.width,
@@ -559,6 +562,7 @@ impl Engine {
             &self.dots,
             &self.design,
             buzz.map(|mask| (&frame, mask)),
+            &mut self.scratch,
         )?;
         let stats = RenderStats {
             width: out.width,

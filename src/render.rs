@@ -260,13 +260,15 @@ pub fn composite(
     dots: &[VisibleDot],
     design: &Design,
 ) {
-    composite_bands(out, view, axes, dots, design, |_, _| {});
+    let mut scratch = Scratch::default();
+    composite_bands(out, view, axes, dots, design, &mut scratch, |_, _| {});
 }
 
 /// Copy `src` (the photo for `view`, as big as `out`) into `out` and
 /// composite `dots` over it, band by band: each band of rows is copied,
 /// buzz-cut if asked, and gets its dots while it is still in cache, so
-/// the image crosses the memory bus once instead of twice.
+/// the image crosses the memory bus once instead of twice. `scratch` is
+/// reused from frame to frame (no allocation once it has grown).
 #[allow(clippy::too_many_arguments)]
 pub fn render_over(
     out: &mut Image,
@@ -276,10 +278,11 @@ pub fn render_over(
     dots: &[VisibleDot],
     design: &Design,
     buzz: Option<(&Frame, &ScalpMask)>,
+    scratch: &mut Scratch,
 ) -> Result<(), String> {
     out.resize(src.width, src.height)?;
     let stride = src.width as usize * 4;
-    composite_bands(out, view, axes, dots, design, |out, rows| {
+    composite_bands(out, view, axes, dots, design, scratch, |out, rows| {
         out.data[rows.start * stride..rows.end * stride]
             .copy_from_slice(&src.data[rows.start * stride..rows.end * stride]);
         if let Some((frame, mask)) = buzz {
@@ -293,16 +296,27 @@ pub fn render_over(
 /// core's cache while their dots are drawn (16 and 64 measured no faster).
 const BAND: usize = 32;
 
-/// The band loop behind [`composite`] and [`render_over`]: `prepare` fills
-/// a band's rows, then every dot overlapping the band is drawn clipped to
-/// it (the halo pass before the pigment pass, as for the whole image at
-/// once, so the pixels are the same as drawing dot by dot).
+/// Per-frame working memory of the compositor: the dots prepared for
+/// drawing (pigment and fresh halo).
+#[derive(Default)]
+pub struct Scratch {
+    pigment: Vec<Stamp>,
+    halo: Vec<Stamp>,
+}
+
+/// The band loop behind [`composite`] and [`render_over`]: every dot is
+/// prepared once (its ellipse, bounding box and coverage ramp in output
+/// pixels); then, band by band, `prepare` fills the band's rows and every
+/// dot overlapping the band is drawn clipped to it (the halo pass before
+/// the pigment pass, as for the whole image at once, so the pixels are the
+/// same as drawing dot by dot).
 fn composite_bands(
     out: &mut Image,
     view: Rect,
     axes: (Vec2, Vec2),
     dots: &[VisibleDot],
     design: &Design,
+    scratch: &mut Scratch,
     mut prepare: impl FnMut(&mut Image, Range<usize>),
 ) {
     debug_assert!(
@@ -316,63 +330,53 @@ fn composite_bands(
         strength: 0.74,
     });
     let pig = ink(pigment.rgb, look.darken);
-    let halo = look
-        .halo
-        .map(|(radius, strength)| (radius, strength, ink(HALO_RGB, 1.0)));
+    let halo_ink = ink(HALO_RGB, 1.0);
     let k = out.width as f32 / view.w;
-    // How far (output rows) any dot or halo reaches from its centre.
-    let reach = dots
-        .iter()
-        .map(|d| {
-            let halo = halo.map_or(0.0, |(radius, ..)| {
-                Shape::of(
-                    &VisibleDot {
-                        r: d.r * radius,
-                        ..*d
-                    },
-                    k,
-                    1.0,
-                )
-                .map_or(0.0, |s| s.reach)
-            });
-            Shape::of(d, k, look.softness)
-                .map_or(0.0, |s| s.reach)
-                .max(halo)
-        })
-        .fold(0.0f32, f32::max)
-        + 1.0;
+    let (w, h) = (out.width as i32, out.height as i32);
     // Dots are sorted by 8-image-row buckets: bucket b spans image rows
     // [8b, 8b + 8), output rows [top, top + 8k).
     let top = |d: &VisibleDot| ((d.y / 8.0).floor() * 8.0 - view.y) * k;
-    let height = out.height as usize;
-    let mut first = 0;
-    for y0 in (0..height).step_by(BAND) {
-        let y1 = (y0 + BAND).min(height);
+    let mut reach = 0.0f32;
+    let mut stamp = |d: &VisibleDot, softness: f32, list: &mut Vec<Stamp>| {
+        if let Some(s) = Stamp::new(d, top(d), view, k, axes, softness, (w, h)) {
+            reach = reach.max(s.reach);
+            list.push(s);
+        }
+    };
+    scratch.pigment.clear();
+    scratch.halo.clear();
+    for d in dots {
+        if let Some((radius, strength)) = look.halo {
+            let halo = VisibleDot {
+                r: d.r * radius,
+                strength,
+                ..*d
+            };
+            stamp(&halo, 1.0, &mut scratch.halo);
+        }
+        stamp(d, look.softness, &mut scratch.pigment);
+    }
+    let reach = reach + 1.0;
+    let stride = out.width as usize * 4;
+    let mut first = [0usize; 2];
+    for y0 in (0..out.height as usize).step_by(BAND) {
+        let y1 = (y0 + BAND).min(out.height as usize);
         prepare(out, y0..y1);
-        while first < dots.len() && top(&dots[first]) + 8.0 * k + reach < y0 as f32 {
-            first += 1;
-        }
         let rows = (y0 as i32, y1 as i32 - 1);
-        let window = || {
-            dots[first..]
-                .iter()
-                // (NaN positions do not end the window; `draw_dot` skips them.)
-                .take_while(move |d| {
-                    (top(d) - reach).partial_cmp(&(y1 as f32)) != Some(std::cmp::Ordering::Greater)
-                })
-        };
-        if let Some((radius, strength, halo_ink)) = halo {
-            for d in window() {
-                let dot = VisibleDot {
-                    r: d.r * radius,
-                    strength,
-                    ..*d
-                };
-                draw_dot(out, view, k, axes, &dot, halo_ink, 1.0, rows, reach);
+        for (pass, (list, ink)) in [(&scratch.halo, halo_ink), (&scratch.pigment, pig)]
+            .into_iter()
+            .enumerate()
+        {
+            let first = &mut first[pass];
+            while *first < list.len() && list[*first].top + 8.0 * k + reach < y0 as f32 {
+                *first += 1;
             }
-        }
-        for d in window() {
-            draw_dot(out, view, k, axes, d, pig, look.softness, rows, reach);
+            for s in &list[*first..] {
+                if s.top - reach > y1 as f32 {
+                    break;
+                }
+                s.draw(&mut out.data, stride, rows, ink);
+            }
         }
     }
 }
@@ -388,8 +392,6 @@ struct Shape {
     r_out: f32,
     /// Strength kept by a dot widened to 0.7 px.
     gain: f32,
-    /// Farthest any pixel of the dot is from its centre.
-    reach: f32,
 }
 
 impl Shape {
@@ -404,108 +406,137 @@ impl Shape {
         let rmin = ex.min(ey);
         // The soft edge is at least a pixel wide (anti-aliasing).
         let edge = (softness * d.soft * rmin).max(0.9);
-        let r_out = rmin + edge * 0.5;
         Some(Shape {
             ex,
             ey,
             rmin,
             edge,
-            r_out,
+            r_out: rmin + edge * 0.5,
             gain: (rx * ry) / (ex * ey),
-            reach: ex.max(ey) * r_out / rmin,
         })
     }
 }
 
-/// One anti-aliased, soft-edged (elliptical when foreshortened) dot
-/// multiplied into `out`, in output rows `rows.0..=rows.1` only. The
-/// squared distance is stepped incrementally along each row, so a pixel
-/// costs a few adds and multiplies.
-#[allow(clippy::too_many_arguments)]
-fn draw_dot(
-    out: &mut Image,
-    view: Rect,
-    k: f32,
-    axes: (Vec2, Vec2),
-    d: &VisibleDot,
-    ink: [u16; 3],
-    softness: f32,
-    rows: (i32, i32),
+/// One anti-aliased, soft-edged (elliptical when foreshortened) dot, ready
+/// to be multiplied into the output: its squared normalised distance
+/// `s(dx, dy) = a dx² + b2 dx dy + c dy²` (1 at the outer rim), its pixel
+/// box (whole groups of four across) and its coverage ramp.
+#[derive(Clone, Copy, Debug)]
+struct Stamp {
+    cx: f32,
+    cy: f32,
+    a: f32,
+    b2: f32,
+    c: f32,
+    x0: i32,
+    x1: i32,
+    y0: i32,
+    y1: i32,
+    edge: f32,
+    peak: f32,
+    /// Top of the dot's sort bucket (output rows) and how far below or
+    /// above its centre the dot reaches.
+    top: f32,
     reach: f32,
-) {
-    let cx = (d.x - view.x) * k;
-    let cy = (d.y - view.y) * k;
-    if !(cy + reach >= rows.0 as f32 && cy - reach <= rows.1 as f32 + 1.0) {
-        return;
+}
+
+impl Stamp {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        d: &VisibleDot,
+        top: f32,
+        view: Rect,
+        k: f32,
+        axes: (Vec2, Vec2),
+        softness: f32,
+        (w, h): (i32, i32),
+    ) -> Option<Stamp> {
+        let cx = (d.x - view.x) * k;
+        let cy = (d.y - view.y) * k;
+        if !(cx.is_finite() && cy.is_finite()) {
+            return None;
+        }
+        let Shape {
+            ex,
+            ey,
+            rmin,
+            edge,
+            r_out,
+            gain,
+        } = Shape::of(d, k, softness)?;
+        // Coverage ramps from 0 at the outer rim to 1 at the inner one,
+        // linear in the normalised squared distance s = (d / r_out)² (no
+        // square root per pixel; across a rim a pixel or two wide that is
+        // as good as linear in d), then smoothstepped.
+        let s_in = ((r_out - edge) / r_out).max(0.0).powi(2);
+        // Distance in short-radius pixels: q = A dx² + 2B dx dy + C dy².
+        let (ax, ay) = (axes.0.scale(rmin / ex), axes.1.scale(rmin / ey));
+        let a = ax.x * ax.x + ay.x * ay.x;
+        let b = ax.x * ax.y + ay.x * ay.y;
+        let c = ax.y * ax.y + ay.y * ay.y;
+        let det = a * c - b * b;
+        if det <= 0.0 {
+            return None;
+        }
+        let r2 = r_out * r_out;
+        // The ellipse's bounding box; pixels past its rim get coverage 0.
+        let half_w = (r2 * c / det).sqrt();
+        let half_h = (r2 * a / det).sqrt();
+        let mut x0 = ((cx - half_w - 0.5).ceil() as i32).max(0);
+        let mut x1 = ((cx + half_w - 0.5).floor() as i32).min(w - 1);
+        let y0 = ((cy - half_h - 0.5).ceil() as i32).max(0);
+        let y1 = ((cy + half_h - 0.5).floor() as i32).min(h - 1);
+        if x0 > x1 || y0 > y1 {
+            return None;
+        }
+        // Whole groups of four pixels only: pixels outside the rim are
+        // left as they are, so widening the span (within the row) changes
+        // nothing and saves the one-pixel-at-a-time tail.
+        let short = (4 - (x1 - x0 + 1) % 4) % 4;
+        if x1 + short < w {
+            x1 += short;
+        } else if x0 - short >= 0 {
+            x0 -= short;
+        }
+        let scale = 1.0 / r2;
+        Some(Stamp {
+            cx,
+            cy,
+            a: a * scale,
+            b2: 2.0 * b * scale,
+            c: c * scale,
+            x0,
+            x1,
+            y0,
+            y1,
+            edge: 1.0 / (1.0 - s_in),
+            peak: d.strength.clamp(0.0, 1.0) * gain * 255.0,
+            top,
+            reach: half_h,
+        })
     }
-    let Some(Shape {
-        ex,
-        ey,
-        rmin,
-        edge,
-        r_out,
-        gain,
-        ..
-    }) = Shape::of(d, k, softness)
-    else {
-        return;
-    };
-    if !(cx.is_finite() && cy.is_finite()) {
-        return;
-    }
-    // Coverage ramps from 0 at the outer rim to 1 at the inner one, linear
-    // in the normalised squared distance s = (d / r_out)² (no square root
-    // per pixel; across a rim a pixel or two wide that is as good as linear
-    // in d), then smoothstepped.
-    let s_in = ((r_out - edge) / r_out).max(0.0).powi(2);
-    let blend = Row {
-        edge: 1.0 / (1.0 - s_in),
-        peak: d.strength.clamp(0.0, 1.0) * gain * 255.0,
-        ink,
-    };
-    // Distance in short-radius pixels: q = A dx² + 2B dx dy + C dy².
-    let (ax, ay) = (axes.0.scale(rmin / ex), axes.1.scale(rmin / ey));
-    let a = ax.x * ax.x + ay.x * ay.x;
-    let b = ax.x * ax.y + ay.x * ay.y;
-    let c = ax.y * ax.y + ay.y * ay.y;
-    let r2 = r_out * r_out;
-    let scale = 1.0 / r2;
-    let w = out.width as i32;
-    let det = a * c - b * b;
-    if det <= 0.0 {
-        return;
-    }
-    // The ellipse's bounding box; pixels past its rim get coverage 0.
-    let half_w = (r2 * c / det).sqrt();
-    let half_h = (r2 * a / det).sqrt();
-    let mut x0 = ((cx - half_w - 0.5).ceil() as i32).max(0);
-    let mut x1 = ((cx + half_w - 0.5).floor() as i32).min(w - 1);
-    let y0 = ((cy - half_h - 0.5).ceil() as i32).max(rows.0);
-    let y1 = ((cy + half_h - 0.5).floor() as i32).min(rows.1);
-    if x0 > x1 || y0 > y1 {
-        return;
-    }
-    // Whole groups of four pixels only: pixels outside the rim are left as
-    // they are, so widening the span (within the row) changes nothing and
-    // saves the one-pixel-at-a-time tail.
-    let short = (4 - (x1 - x0 + 1) % 4) % 4;
-    if x1 + short < w {
-        x1 += short;
-    } else if x0 - short >= 0 {
-        x0 -= short;
-    }
-    let stride = out.width as usize * 4;
-    let dx0 = x0 as f32 + 0.5 - cx;
-    // s(dx, dy) = (a dx² + 2b dx dy + c dy²) / r_out², stepped by forward
-    // differences (exact for a quadratic): no division per pixel.
-    let dds = 2.0 * a * scale;
-    for y in y0..=y1 {
-        let dy = y as f32 + 0.5 - cy;
-        let s = (a * dx0 * dx0 + 2.0 * b * dx0 * dy + c * dy * dy) * scale;
-        let ds = (a * (2.0 * dx0 + 1.0) + 2.0 * b * dy) * scale;
-        let row = &mut out.data
-            [y as usize * stride + x0 as usize * 4..y as usize * stride + (x1 as usize + 1) * 4];
-        blend.blend(row, s, ds, dds);
+
+    /// Multiply the dot's rows `rows.0..=rows.1` into `data` (RGBA rows of
+    /// `stride` bytes).
+    fn draw(&self, data: &mut [u8], stride: usize, rows: (i32, i32), ink: [u16; 3]) {
+        let (y0, y1) = (self.y0.max(rows.0), self.y1.min(rows.1));
+        let blend = Row {
+            edge: self.edge,
+            peak: self.peak,
+            ink,
+        };
+        let dx0 = self.x0 as f32 + 0.5 - self.cx;
+        // s along a row is quadratic in dx: stepped by forward differences
+        // (exact for a quadratic), no division per pixel.
+        let dds = 2.0 * self.a;
+        let (from, to) = (self.x0 as usize * 4, (self.x1 as usize + 1) * 4);
+        for y in y0..=y1 {
+            let dy = y as f32 + 0.5 - self.cy;
+            let s = self.a * dx0 * dx0 + self.b2 * dx0 * dy + self.c * dy * dy;
+            let ds = self.a * (2.0 * dx0 + 1.0) + self.b2 * dy;
+            let at = y as usize * stride;
+            blend.blend(&mut data[at + from..at + to], s, ds, dds);
+        }
     }
 }
 

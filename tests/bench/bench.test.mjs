@@ -21,7 +21,8 @@ test('make bench runs and writes target/bench.json', { timeout: 180_000 }, async
   const rows = JSON.parse(await readFile(json, 'utf8'));
   const names = rows.map((r) => r.name);
   for (const name of ['floor: memcpy 12MP in wasm', 'floor: putImageData 12MP', 'ours: full render 12MP',
-    'baseline: Canvas2D dots 12MP', 'ours: preview render+present', 'interaction: drag fps', 'load: import to ready']) {
+    'baseline: Canvas2D dots 12MP', 'ours: preview render+present', 'ours: 100k dots 12MP (stress)',
+    'baseline: Canvas2D 100k dots 12MP', 'interaction: drag fps', 'load: import to ready']) {
     assert.ok(names.includes(name), `missing row ${name}`);
   }
   for (const r of rows) {
@@ -33,6 +34,8 @@ test('make bench runs and writes target/bench.json', { timeout: 180_000 }, async
   assert.ok(full.dots > 10_000, `full-scalp design drew only ${full.dots} dots`);
   assert.ok(full.median_ms > 0 && Number.isFinite(full.ratio));
   assert.equal(full.baseline, 'floor: memcpy 12MP in wasm');
+  const stress = rows.find((r) => r.name === 'ours: 100k dots 12MP (stress)');
+  assert.ok(stress.dots > 90_000 && stress.dots < 110_000, `stress drew ${stress.dots} dots`);
   const drag = rows.find((r) => r.name === 'interaction: drag fps');
   assert.ok(drag.fps > 0, 'the drag produced frames');
   const load = rows.find((r) => r.name === 'load: import to ready');

@@ -127,6 +127,30 @@ try {
     out.push({ name: 'floor: memcpy 12MP in wasm', width: W, height: H, dots: 0, median_ms: memcpy });
     out.push({ name: 'floor: putImageData 12MP', width: W, height: H, dots: 0, median_ms: put });
 
+    // stress: ~100,000 dots on a 12 MP scalp close-up (more than a frontal
+    // photo shows), through the same compositor, and Canvas2D drawing them.
+    const sb = new glue.CompositeBench(W, H, 100000);
+    const stress = await time(reps, () => sb.render());
+    const sdots = sb.dots();
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, sb.photoPtr(), W * H * 4).slice(), W, H), 0, 0);
+    const stressPhoto = await createImageBitmap(canvas);
+    sb.free();
+    out.push({ name: 'ours: 100k dots 12MP (stress)', width: W, height: H, dots: sdots.length / 4, median_ms: stress });
+    const drawStress = () => {
+      ctx.globalCompositeOperation = 'copy';
+      ctx.drawImage(stressPhoto, 0, 0);
+      ctx.globalCompositeOperation = 'multiply';
+      for (let i = 0; i < sdots.length; i += 4) {
+        ctx.fillStyle = `rgba(70,72,79,${sdots[i + 3]})`;
+        ctx.beginPath();
+        ctx.arc(sdots[i], sdots[i + 1], Math.max(0.5, sdots[i + 2]), 0, Math.PI * 2);
+        ctx.fill();
+      }
+      ctx.getImageData(0, 0, 1, 1);
+    };
+    const canvasStress = await time(Math.max(3, Math.floor(reps / 3)), drawStress);
+    out.push({ name: 'baseline: Canvas2D 100k dots 12MP', width: W, height: H, dots: sdots.length / 4, median_ms: canvasStress });
+
     return out;
   }, { photo: PHOTO, pupils: fixtures[PHOTO], reps });
   rows.push(...result);
@@ -238,6 +262,8 @@ ratio(by('ours: full render 12MP'), 'floor: memcpy 12MP in wasm');
 ratio(by('baseline: Canvas2D dots 12MP'), 'ours: full render 12MP');
 ratio(by('ours: preview render+present'), 'floor: putImageData 12MP');
 ratio(by('baseline: Canvas2D dots preview'), 'ours: preview render+present');
+ratio(by('ours: 100k dots 12MP (stress)'), 'floor: memcpy 12MP in wasm');
+ratio(by('baseline: Canvas2D 100k dots 12MP'), 'ours: 100k dots 12MP (stress)');
 
 await mkdir(path.join(root, 'target'), { recursive: true });
 await writeFile(path.join(root, 'target', 'bench.json'), JSON.stringify(rows, null, 2));
@@ -266,3 +292,4 @@ if (faces.length) {
 const memory = by('memory: wasm peak');
 console.log(`wasm memory peak: ${(memory.wasm_bytes / 2 ** 20).toFixed(0)} MB = ${num(memory.image_buffers, 2)} × one 12 MP RGBA buffer`);
 console.log(`full render is ${num(by('baseline: Canvas2D dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: full render 12MP').ratio, 1)}× the memcpy floor`);
+console.log(`100k-dot stress is ${num(by('baseline: Canvas2D 100k dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: 100k dots 12MP (stress)').ratio, 1)}× the memcpy floor`);

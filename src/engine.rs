@@ -407,6 +407,22 @@ impl Engine {
 
     // ---- rendering -----------------------------------------------------
 
+    /// Use a dot field generated elsewhere (a worker, off the main thread);
+    /// it must be the field of the design's seed to be used.
+    pub fn set_field(&mut self, field: DotField) {
+        if self.field.as_ref().map(|f| f.seed) != Some(field.seed) {
+            self.placed = None;
+            self.dots_for = None;
+        }
+        self.field = Some(field);
+    }
+
+    /// Whether the field for the design's current seed is ready (otherwise
+    /// the next render generates it, which takes a while).
+    pub fn has_field(&self) -> bool {
+        self.field.as_ref().map(|f| f.seed) == Some(self.design.seed)
+    }
+
     fn ensure_field(&mut self) {
         if self.field.as_ref().map(|f| f.seed) != Some(self.design.seed) {
             self.field = Some(DotField::generate(self.design.seed));

@@ -168,6 +168,59 @@ impl DotField {
         }
     }
 
+    /// Values per dot in [`DotField::to_flat`].
+    pub const FLAT: usize = 7;
+
+    /// The field as flat numbers (x, y, u, size, dark, soft, v per dot), to
+    /// hand a field generated in a worker to the page's engine.
+    pub fn to_flat(&self) -> Vec<f32> {
+        self.dots
+            .iter()
+            .flat_map(|d| [d.x, d.y, d.u, d.size, d.dark, d.soft, d.v])
+            .collect()
+    }
+
+    /// A field from [`DotField::to_flat`]'s numbers, checked: whole dots,
+    /// finite values, positions in the domain, ranks and jitters in range.
+    pub fn from_flat(seed: u32, data: &[f32]) -> Result<DotField, String> {
+        if data.is_empty() || data.len() % Self::FLAT != 0 {
+            return Err(format!(
+                "a dot field needs {} numbers per dot, got {}",
+                Self::FLAT,
+                data.len()
+            ));
+        }
+        let mut dots = Vec::with_capacity(data.len() / Self::FLAT);
+        for c in data.chunks_exact(Self::FLAT) {
+            let d = Dot {
+                x: c[0],
+                y: c[1],
+                u: c[2],
+                size: c[3],
+                dark: c[4],
+                soft: c[5],
+                v: c[6],
+            };
+            let ok = (DOMAIN_X.0..=DOMAIN_X.1).contains(&d.x)
+                && (DOMAIN_Y.0..=DOMAIN_Y.1).contains(&d.y)
+                && (0.0..1.0).contains(&d.u)
+                && (0.0..1.0).contains(&d.v)
+                && [d.size, d.dark, d.soft]
+                    .iter()
+                    .all(|j| (0.5..=1.5).contains(j));
+            if !ok {
+                return Err(format!("dot field value out of range: {d:?}"));
+            }
+            dots.push(d);
+        }
+        let area = (DOMAIN_X.1 - DOMAIN_X.0) * (DOMAIN_Y.1 - DOMAIN_Y.0);
+        Ok(DotField {
+            seed,
+            density: dots.len() as f32 / (area / 100.0),
+            dots,
+        })
+    }
+
     /// Rank threshold that shows `density` dots/cm² where nothing thins them.
     pub fn threshold(&self, density: f32) -> f32 {
         (density / self.density).min(1.0)
@@ -426,6 +479,23 @@ mod tests {
                 y += s;
             }
         }
+    }
+
+    #[test]
+    fn flat_numbers_round_trip_and_bad_ones_are_refused() {
+        let f = DotField::generate(4);
+        let back = DotField::from_flat(4, &f.to_flat()).unwrap();
+        assert_eq!(back.dots, f.dots);
+        assert_eq!(back.density, f.density);
+        assert_eq!(back.seed, 4);
+        let mut flat = f.to_flat();
+        assert!(DotField::from_flat(4, &flat[..flat.len() - 1]).is_err());
+        assert!(DotField::from_flat(4, &[]).is_err());
+        flat[2] = f32::NAN;
+        assert!(DotField::from_flat(4, &flat).is_err());
+        flat[2] = 0.5;
+        flat[0] = 1e9;
+        assert!(DotField::from_flat(4, &flat).is_err());
     }
 
     #[test]

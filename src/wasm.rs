@@ -250,6 +250,20 @@ impl Visualizer {
             .collect())
     }
 
+    /// Hand over the dot field for `seed` made by `dotField` in a worker.
+    #[wasm_bindgen(js_name = setField)]
+    pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), JsError> {
+        let field = crate::scatter::DotField::from_flat(seed, data).map_err(js)?;
+        self.engine.set_field(field);
+        Ok(())
+    }
+
+    /// Whether the dot field for the design's seed is ready.
+    #[wasm_bindgen(js_name = hasField)]
+    pub fn has_field(&self) -> bool {
+        self.engine.has_field()
+    }
+
     /// Placement warnings for the current design: `[{code, value_mm}]`.
     pub fn guardrails(&self) -> Result<JsValue, JsError> {
         to_js(&crate::hairline::guardrails(self.engine.design()))
@@ -369,6 +383,13 @@ impl Visualizer {
     pub fn extend_stroke(&mut self, x: f32, y: f32) -> Result<(), JsError> {
         self.engine.extend_stroke(Vec2::new(x, y)).map_err(js)
     }
+}
+
+/// The dot field for `seed` as flat numbers (see `Visualizer.setField`):
+/// generated in a worker, so the page never waits on it.
+#[wasm_bindgen(js_name = dotField)]
+pub fn dot_field(seed: u32) -> Vec<f32> {
+    crate::scatter::DotField::generate(seed).to_flat()
 }
 
 /// Two buffers for the benchmark's floor: one full-image copy inside WASM.

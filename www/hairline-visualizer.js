@@ -55,9 +55,10 @@ function loadWasm() {
     wasmPromise = (async () => {
       const simd = simdSupported();
       const dir = simd ? './pkg/simd/' : './pkg/';
-      const glue = await import(assetUrl(`${dir}hairline_visualizer.js`).href);
-      const exports = await glue.default({ module_or_path: assetUrl(`${dir}hairline_visualizer_bg.wasm`) });
-      return { glue, exports, simd };
+      const urls = { glue: assetUrl(`${dir}hairline_visualizer.js`).href, wasm: assetUrl(`${dir}hairline_visualizer_bg.wasm`).href };
+      const glue = await import(urls.glue);
+      const exports = await glue.default({ module_or_path: urls.wasm });
+      return { glue, exports, simd, urls };
     })();
     wasmPromise.catch(() => { wasmPromise = null; });
   }
@@ -160,6 +161,37 @@ function downloadBlob(blob, name) {
 function looksLikeHeic(blob) {
   const name = (blob.name || '').toLowerCase();
   return /image\/hei[cf]/.test(blob.type) || name.endsWith('.heic') || name.endsWith('.heif');
+}
+
+/** Dot fields by seed: generated once per page in a worker (a second or so
+ * of work on a phone that would otherwise freeze the first preview).
+ * Resolves to the flat numbers for `Visualizer.setField`, or null where
+ * workers are unavailable (the core then generates it itself). */
+const fields = new Map();
+function fieldFor(seed, urls) {
+  if (!fields.has(seed)) {
+    fields.set(seed, new Promise((resolve) => {
+      if (typeof Worker === 'undefined') {
+        resolve(null);
+        return;
+      }
+      let worker;
+      const done = (data) => {
+        worker?.terminate();
+        if (!data) fields.delete(seed); // try again next time
+        resolve(data);
+      };
+      try {
+        worker = new Worker(new URL('./field-worker.js', MODULE_URL), { type: 'module' });
+        worker.onmessage = (e) => done(e.data.seed === seed && e.data.data instanceof Float32Array ? e.data.data : null);
+        worker.onerror = () => done(null);
+        worker.postMessage({ ...urls, seed });
+      } catch {
+        done(null);
+      }
+    }));
+  }
+  return fields.get(seed);
 }
 
 let decodeWorker = null;
@@ -349,10 +381,11 @@ export class HairlineVisualizer extends HTMLElement {
               warn(`base-url="${base}" ignored; it is not a URL`);
             }
           }
-          const { glue, exports, simd } = await loadWasm();
+          const { glue, exports, simd, urls } = await loadWasm();
           this._wasm = exports;
           this._simd = simd;
           this._glue = glue;
+          this._wasmUrls = urls;
           this._vis = guard(new glue.Visualizer(), () => this._recover());
           // Apply a design set before the core was ready.
           if (this._pendingDesign) {
@@ -363,6 +396,8 @@ export class HairlineVisualizer extends HTMLElement {
             this._applySharedDesign();
           }
           this._ready = true;
+          // Start the dot field now, while the visitor picks a photo.
+          fieldFor(this.getDesign().seed, urls);
           this._syncControls();
           this.dispatchEvent(new CustomEvent('ready', { detail: { simd } }));
           return this._vis;
@@ -786,7 +821,8 @@ export class HairlineVisualizer extends HTMLElement {
       width = Math.max(1, Math.floor(width * k));
       height = Math.max(1, Math.floor(height * k));
     }
-    const data = await readPixels(bitmap, width, height);
+    // The pixels are read, and the dot field made, in workers meanwhile.
+    const [data] = await Promise.all([readPixels(bitmap, width, height), this._installField()]);
     let ptr;
     try {
       ptr = this._vis.stagePhoto(width, height);
@@ -809,6 +845,15 @@ export class HairlineVisualizer extends HTMLElement {
     this._pushHistory();
     this._syncControls();
     this._requestRender();
+  }
+
+  /** Hand the core the dot field for the design's seed, made in a worker
+   * (without it the first preview would generate it on the main thread). */
+  async _installField() {
+    if (!this._vis || this._vis.hasField()) return;
+    const seed = this.getDesign().seed;
+    const data = await fieldFor(seed, this._wasmUrls);
+    if (data && this._vis && !this._vis.hasField() && this.getDesign().seed === seed) this._vis.setField(seed, data);
   }
 
   /** Until the visitor picks a shade, follow the one their skin suggests. */

@@ -102,3 +102,29 @@ test('WASM memory stays bounded across 50 photo loads', async ({ page }) => {
   expect(sizes[49]).toBe(sizes[9]);
   expect(sizes[49]).toBeLessThan(64 * 1024 * 1024);
 });
+
+test('the dot field is made in a worker, and gives the same picture as the core making it itself', async ({ browser }) => {
+  const render = async (withWorkers) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (!withWorkers) await page.addInitScript(() => { delete globalThis.Worker; });
+    const workers = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    await ready(page);
+    const digest = await page.evaluate(async ({ photo, PUPILS }) => {
+      const el = document.querySelector('hairline-visualizer');
+      await el.loadImage(photo);
+      el.setCalibration(PUPILS);
+      const blob = await el.toBlob();
+      const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+      return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    }, { photo: PHOTO, PUPILS });
+    await context.close();
+    return { digest, workers };
+  };
+  const a = await render(true);
+  const b = await render(false);
+  expect(a.workers.some((u) => u.endsWith('/field-worker.js'))).toBe(true);
+  expect(b.workers).toEqual([]);
+  expect(a.digest).toBe(b.digest);
+});

@@ -183,7 +183,7 @@ impl DotField {
     /// A field from [`DotField::to_flat`]'s numbers, checked: whole dots,
     /// finite values, positions in the domain, ranks and jitters in range.
     pub fn from_flat(seed: u32, data: &[f32]) -> Result<DotField, String> {
-        if data.is_empty() || data.len() % Self::FLAT != 0 {
+        if data.is_empty() || !data.len().is_multiple_of(Self::FLAT) {
             return Err(format!(
                 "a dot field needs {} numbers per dot, got {}",
                 Self::FLAT,

@@ -4,7 +4,7 @@
 //! the hairline grid and the composite, never the dot field or the mask.
 
 use crate::design::{Design, DesignError, Stroke, ZoneMode, CONTROL_POINTS, MAX_STROKE_POINTS};
-use crate::estimate::{estimate, fit_head};
+use crate::estimate::{estimate_scaled, fit_head};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
@@ -96,6 +96,9 @@ pub struct Engine {
     face_points: Option<(Vec2, Vec2)>,
     /// The compositor's per-frame working memory, kept between frames.
     scratch: Scratch,
+    /// The photo reduced for the scalp mask (and image px per pixel of it):
+    /// made once per photo, reused by every calibration.
+    work: Option<(Image, f32)>,
 }
 
 mod hairline_key {
@@ -129,7 +132,7 @@ impl Engine {
     /// then, so a failed load loses nothing.
     pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<&mut [u8], String> {
         self.staged = None;
-        let im = Image::new(width, height, [0, 0, 0, 255])?;
+        let im = Image::zeroed(width, height)?;
         Ok(&mut self.staged.insert(im).data)
     }
 
@@ -147,7 +150,9 @@ impl Engine {
                 im.width, im.height
             ));
         }
-        let cal = estimate(&im);
+        let (work, step) = ScalpMask::working_copy(&im);
+        let cal = estimate_scaled(&work, step, (im.width, im.height));
+        self.work = Some((work, step));
         self.photo = Some(im);
         self.face_points = None;
         self.full = None;
@@ -163,6 +168,7 @@ impl Engine {
     /// Forget the photo and everything derived from it.
     pub fn clear_photo(&mut self) {
         self.photo = None;
+        self.work = None;
         self.face_points = None;
         self.placed = None;
         self.staged = None;
@@ -200,9 +206,9 @@ impl Engine {
             .map(|p| fit_head(p, &c.frame()))
             .unwrap_or_default();
         self.mask = self
-            .photo
+            .work
             .as_ref()
-            .map(|p| ScalpMask::grow(p, &self.frame_of(c)));
+            .map(|(work, step)| ScalpMask::grow_from(work, *step, &self.frame_of(c)));
         // Everything placed on the old photo or calibration is stale.
         self.photo_version += 1;
     }

@@ -120,6 +120,14 @@ pub fn estimate(photo: &Image) -> Calibration {
     guess(Vec2::new(cx, cy), ipd, photo)
 }
 
+/// [`estimate`] on a reduced copy of the photo (`step` photo pixels per
+/// copy pixel; the photo is `size`), in the photo's pixels.
+pub fn estimate_scaled(small: &Image, step: f32, size: (u32, u32)) -> Calibration {
+    let c = estimate(small);
+    let s = |p: Vec2| p.scale(step);
+    Calibration::new(s(c.left_pupil), s(c.right_pupil), c.ipd_mm, c.source, size).unwrap_or(c)
+}
+
 fn guess(centre: Vec2, ipd: f32, photo: &Image) -> Calibration {
     let (w, h) = (photo.width as f32, photo.height as f32);
     let ipd = ipd.max(8.0).min(w * 0.9);

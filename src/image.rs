@@ -14,6 +14,22 @@ pub struct Image {
 
 impl Image {
     /// A new image filled with one colour.
+    /// An image of zero bytes (transparent black), for pixels that are
+    /// about to be overwritten: no fill loop, just zeroed memory.
+    pub fn zeroed(width: u32, height: u32) -> Result<Image, String> {
+        check_size(width, height)?;
+        let n = width as usize * height as usize * 4;
+        let mut data = Vec::new();
+        data.try_reserve_exact(n)
+            .map_err(|_| format!("not enough memory for a {width}×{height} image"))?;
+        data.resize(n, 0);
+        Ok(Image {
+            width,
+            height,
+            data,
+        })
+    }
+
     pub fn new(width: u32, height: u32, rgba: [u8; 4]) -> Result<Image, String> {
         check_size(width, height)?;
         let n = width as usize * height as usize;

@@ -141,7 +141,10 @@ pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
 
 impl ScalpMask {
     /// Grow the scalp region from the forehead of the calibrated face.
-    pub fn grow(photo: &Image, frame: &Frame) -> ScalpMask {
+    /// The photo at the mask's working resolution (longest side at most
+    /// 640 px), and image pixels per working pixel. Made once per photo:
+    /// resampling a 12 MP photo is the slow part of growing a mask.
+    pub fn working_copy(photo: &Image) -> (Image, f32) {
         let step = (photo.width.max(photo.height) as f32 / MASK_MAX_SIDE as f32).max(1.0);
         let mw = ((photo.width as f32 / step).round() as u32).max(1);
         let mh = ((photo.height as f32 / step).round() as u32).max(1);
@@ -156,6 +159,17 @@ impl ScalpMask {
             },
             &mut small,
         );
+        (small, step)
+    }
+
+    pub fn grow(photo: &Image, frame: &Frame) -> ScalpMask {
+        let (small, step) = Self::working_copy(photo);
+        Self::grow_from(&small, step, frame)
+    }
+
+    /// [`ScalpMask::grow`] from a [`ScalpMask::working_copy`].
+    pub fn grow_from(small: &Image, step: f32, frame: &Frame) -> ScalpMask {
+        let (mw, mh) = (small.width, small.height);
         let n = (mw * mh) as usize;
         let labs: Vec<[f32; 3]> = small
             .data

@@ -556,17 +556,8 @@ impl Engine {
         let photo = self.photo.as_ref().ok_or("load a photo first")?;
         let mut out = match self.full.take() {
             Some(im) => im,
-            None => {
-                let mut data = Vec::new();
-                data.try_reserve_exact(photo.data.len())
-                    .map_err(|_| "not enough memory to render the full-size image".to_string())?;
-                data.resize(photo.data.len(), 0);
-                Image {
-                    width: photo.width,
-                    height: photo.height,
-                    data,
-                }
-            }
+            None => Image::zeroed(photo.width, photo.height)
+                .map_err(|_| "not enough memory to render the full-size image".to_string())?,
         };
         let rect = Rect {
             x: 0.0,

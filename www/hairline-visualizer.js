@@ -170,17 +170,22 @@ function looksLikeHeic(blob) {
 const fields = new Map();
 function fieldFor(seed, urls) {
   if (!fields.has(seed)) {
-    fields.set(seed, new Promise((resolve) => {
+    const promise = new Promise((resolve) => {
       if (typeof Worker === 'undefined') {
         resolve(null);
         return;
       }
       let worker;
+      let timer;
       const done = (data) => {
+        clearTimeout(timer);
         worker?.terminate();
-        if (!data) fields.delete(seed); // try again next time
         resolve(data);
+        // Failed: the next photo tries again (after the map holds this one).
+        if (!data) queueMicrotask(() => { if (fields.get(seed) === promise) fields.delete(seed); });
       };
+      // A worker that never answers must not hold up a photo for ever.
+      timer = setTimeout(() => done(null), 30000);
       try {
         worker = new Worker(new URL('./field-worker.js', MODULE_URL), { type: 'module' });
         worker.onmessage = (e) => done(e.data.seed === seed && e.data.data instanceof Float32Array ? e.data.data : null);
@@ -189,7 +194,8 @@ function fieldFor(seed, urls) {
       } catch {
         done(null);
       }
-    }));
+    });
+    fields.set(seed, promise);
   }
   return fields.get(seed);
 }

@@ -117,11 +117,12 @@ impl Row {
             f32x4_splat(self.peak),
         );
         let alpha = i32x4_sub(f32x4_add(a, f32x4_splat(ROUND)), u32x4_splat(ROUND_BITS));
-        // [a0 a1 a2 a3 a0 a1 a2 a3] in 16-bit lanes, then spread per pixel:
-        // [a0 a0 a0 a0 a1 a1 a1 a1] and [a2 … a3 …].
-        let a16 = u16x8_narrow_i32x4(alpha, alpha);
-        let a01 = i8x16_shuffle::<0, 1, 0, 1, 0, 1, 0, 1, 2, 3, 2, 3, 2, 3, 2, 3>(a16, a16);
-        let a23 = i8x16_shuffle::<4, 5, 4, 5, 4, 5, 4, 5, 6, 7, 6, 7, 6, 7, 6, 7>(a16, a16);
+        // Spread per pixel in 16-bit lanes, [a0 a0 a0 a0 a1 a1 a1 a1] and
+        // [a2 … a3 …], straight from the 32-bit lanes' low halves (alpha
+        // is at most 255, so no saturating narrow is needed).
+        let a01 = i8x16_shuffle::<0, 1, 0, 1, 0, 1, 0, 1, 4, 5, 4, 5, 4, 5, 4, 5>(alpha, alpha);
+        let a23 =
+            i8x16_shuffle::<8, 9, 8, 9, 8, 9, 8, 9, 12, 13, 12, 13, 12, 13, 12, 13>(alpha, alpha);
         let [r, g, b] = self.ink;
         let ink = u16x8(r, g, b, 0, r, g, b, 0);
         let f = |a: v128| i16x8_sub(u16x8_splat(256), u16x8_shr(i16x8_mul(a, ink), 8));

@@ -53,9 +53,7 @@ pub struct Placed {
 }
 
 /// Place the field's dots on the photo, dropping those on the far side of
-/// the head, in raster order (bands of 8 image rows, left to right):
-/// compositing in this order keeps the rows a dot touches in cache, where
-/// rank order would miss on every dot. `mask: None` lets dots go anywhere
+/// the head, in [`raster_order`]. `mask: None` lets dots go anywhere
 /// behind the line (tests on flat images).
 /// `photo` (with the mask's skin colour) tells, dot by dot, whether skin or
 /// a hair is under it, for the thinning-hair mode.
@@ -101,13 +99,26 @@ pub fn place(
             })
         })
         .collect();
-    placed.sort_by(|a, b| {
-        (a.y / 8.0)
-            .floor()
-            .total_cmp(&(b.y / 8.0).floor())
-            .then(a.x.total_cmp(&b.x))
-    });
+    placed.sort_by(|a, b| raster_order((a.x, a.y), (b.x, b.y)));
     placed
+}
+
+/// Image rows per bucket of the raster order dots are drawn in.
+const BUCKET_ROWS: f32 = 8.0;
+
+/// The top image row of the bucket a dot at image row `y` sorts into.
+fn bucket_top(y: f32) -> f32 {
+    (y / BUCKET_ROWS).floor() * BUCKET_ROWS
+}
+
+/// The order the compositor takes dots in (image positions): buckets of
+/// [`BUCKET_ROWS`] rows top to bottom, left to right inside a bucket.
+/// Drawing in this order keeps the rows a dot touches in cache, where rank
+/// order would miss on every dot; the compositor's band windows rely on it.
+pub fn raster_order(a: (f32, f32), b: (f32, f32)) -> std::cmp::Ordering {
+    bucket_top(a.1)
+        .total_cmp(&bucket_top(b.1))
+        .then(a.0.total_cmp(&b.0))
 }
 
 /// Everything that decides which dots show.
@@ -323,7 +334,7 @@ fn composite_bands(
 ) {
     debug_assert!(
         dots.windows(2)
-            .all(|w| (w[0].y / 8.0).floor() <= (w[1].y / 8.0).floor() || !w[1].y.is_finite()),
+            .all(|w| bucket_top(w[0].y) <= bucket_top(w[1].y) || !w[1].y.is_finite()),
         "dots must come in place()'s raster order"
     );
     let look = look_params(design.look);
@@ -335,9 +346,9 @@ fn composite_bands(
     let halo_ink = ink(HALO_RGB, 1.0);
     let k = out.width as f32 / view.w;
     let (w, h) = (out.width as i32, out.height as i32);
-    // Dots are sorted by 8-image-row buckets: bucket b spans image rows
-    // [8b, 8b + 8), output rows [top, top + 8k).
-    let top = |d: &VisibleDot| ((d.y / 8.0).floor() * 8.0 - view.y) * k;
+    // Dots come in [`raster_order`]: a bucket starts at output row `top`
+    // and spans BUCKET_ROWS · k output rows.
+    let top = |d: &VisibleDot| (bucket_top(d.y) - view.y) * k;
     let mut reach = 0.0f32;
     let mut stamp = |d: &VisibleDot, softness: f32, list: &mut Vec<Stamp>| {
         if let Some(s) = Stamp::new(d, top(d), view, k, axes, softness, (w, h)) {
@@ -371,7 +382,7 @@ fn composite_bands(
             .enumerate()
         {
             let first = &mut first[pass];
-            while *first < list.len() && list[*first].top + 8.0 * k + reach < y0 as f32 {
+            while *first < list.len() && list[*first].top + BUCKET_ROWS * k + reach < y0 as f32 {
                 *first += 1;
             }
             for s in &list[*first..] {

@@ -480,13 +480,7 @@ impl CompositeBench {
                 });
             }
         }
-        // The compositor takes dots in raster order (bands of 8 rows).
-        dots.sort_by(|a, b| {
-            (a.y / 8.0)
-                .floor()
-                .total_cmp(&(b.y / 8.0).floor())
-                .then(a.x.total_cmp(&b.x))
-        });
+        dots.sort_by(|a, b| crate::render::raster_order((a.x, a.y), (b.x, b.y)));
         Ok(CompositeBench {
             photo,
             out,

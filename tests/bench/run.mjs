@@ -26,8 +26,45 @@ const server = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 
+/** Helpers every bench page gets (window.__bench), so the page-side steps
+ * below share them. */
+function pageHelpers() {
+  const W = 4032, H = 3024;
+  globalThis.__bench = {
+    W, H,
+    /** A 4032×3024 camera-sized photo: the test portrait enlarged on its
+     * backdrop, and its hand-marked pupils moved along. */
+    async cameraPhoto(photo, pupils) {
+      const src = await createImageBitmap(await (await fetch(`/__photos/${photo}`)).blob());
+      const k = H / src.height;
+      const ox = (W - src.width * k) / 2;
+      const canvas = new OffscreenCanvas(W, H);
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(src, 0, 0, 4, 4, 0, 0, W, H); // backdrop colour from the corner
+      ctx.drawImage(src, ox, 0, src.width * k, H);
+      const at = (p) => ({ x: ox + p.x * k, y: p.y * k });
+      return { canvas, pupils: pupils && { leftPupil: at(pupils.leftPupil), rightPupil: at(pupils.rightPupil) } };
+    },
+    /** The Canvas2D baseline: `photo`, then each dot ([x, y, r, strength, …])
+     * as one arc + fill in multiply mode, at `scale`. */
+    drawDots(ctx, photo, dots, scale) {
+      ctx.globalCompositeOperation = 'copy';
+      ctx.drawImage(photo, 0, 0, ctx.canvas.width, ctx.canvas.height);
+      ctx.globalCompositeOperation = 'multiply';
+      for (let i = 0; i < dots.length; i += 4) {
+        ctx.fillStyle = `rgba(70,72,79,${dots[i + 3]})`;
+        ctx.beginPath();
+        ctx.arc(dots[i] * scale, dots[i + 1] * scale, Math.max(0.5, dots[i + 2] * scale), 0, Math.PI * 2);
+        ctx.fill();
+      }
+      ctx.getImageData(0, 0, 1, 1); // wait for the raster work
+    },
+  };
+}
+
 async function open(browser, viewport, deviceScaleFactor = 1) {
   const page = await browser.newPage({ viewport, deviceScaleFactor });
+  await page.addInitScript(pageHelpers);
   for (let i = 0; ; i++) {
     try {
       await page.goto(`${BASE}/`);
@@ -58,19 +95,10 @@ try {
     };
     const el = document.querySelector('hairline-visualizer');
     el.setAttribute('auto-place', 'off');
-    // A 4032×3024 camera-sized photo: the test portrait enlarged on its backdrop.
-    const src = await createImageBitmap(await (await fetch(`/__photos/${photo}`)).blob());
-    const W = 4032, H = 3024, k = H / src.height;
-    const big = new OffscreenCanvas(W, H);
-    const bctx = big.getContext('2d');
-    bctx.drawImage(src, 0, 0, 4, 4, 0, 0, W, H); // backdrop colour from the corner
-    const ox = (W - src.width * k) / 2;
-    bctx.drawImage(src, ox, 0, src.width * k, H);
-    await el.loadImage(await createImageBitmap(big));
-    el.setCalibration({
-      leftPupil: { x: ox + pupils.leftPupil.x * k, y: pupils.leftPupil.y * k },
-      rightPupil: { x: ox + pupils.rightPupil.x * k, y: pupils.rightPupil.y * k },
-    });
+    const { W, H, drawDots } = __bench;
+    const big = await __bench.cameraPhoto(photo, pupils);
+    await el.loadImage(await createImageBitmap(big.canvas));
+    el.setCalibration(big.pupils);
     // Full-scalp design: low line, maximum density, the whole head painted in.
     const zones = [{ mode: 'add', radius_mm: 60, points: [[-60, 40], [60, 40], [60, 110], [-60, 110], [0, 75]] }];
     el.setDesign({ ...el.getDesign(), height_mm: 55, density: 150, zones });
@@ -87,20 +115,8 @@ try {
 
     // baseline: the same dots drawn by Canvas2D (arc + fill, multiply) over the photo.
     const dots = vis.visibleDots();
-    const photoBitmap = await createImageBitmap(big);
-    const drawCanvas = (c2, scale) => {
-      c2.globalCompositeOperation = 'copy';
-      c2.drawImage(photoBitmap, 0, 0, c2.canvas.width, c2.canvas.height);
-      c2.globalCompositeOperation = 'multiply';
-      for (let i = 0; i < dots.length; i += 4) {
-        c2.fillStyle = `rgba(70,72,79,${dots[i + 3]})`;
-        c2.beginPath();
-        c2.arc(dots[i] * scale, dots[i + 1] * scale, Math.max(0.5, dots[i + 2] * scale), 0, Math.PI * 2);
-        c2.fill();
-      }
-      c2.getImageData(0, 0, 1, 1); // wait for the raster work
-    };
-    const canvasFull = await time(Math.max(3, Math.floor(reps / 3)), () => drawCanvas(ctx, 1));
+    const photoBitmap = await createImageBitmap(big.canvas);
+    const canvasFull = await time(Math.max(3, Math.floor(reps / 3)), () => drawDots(ctx, photoBitmap, dots, 1));
     out.push({ name: 'baseline: Canvas2D dots 12MP', width: W, height: H, dots: dots.length / 4, median_ms: canvasFull });
 
     // preview: 1280×960 view of the whole photo, render + present.
@@ -114,7 +130,7 @@ try {
       pctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, vis.previewPtr(), pw * ph * 4), pw, ph), 0, 0);
     });
     out.push({ name: 'ours: preview render+present', width: pw, height: ph, dots: pstats.dots, median_ms: preview });
-    const canvasPreview = await time(Math.max(3, reps), () => drawCanvas(pctx, pw / W));
+    const canvasPreview = await time(Math.max(3, reps), () => drawDots(pctx, photoBitmap, dots, pw / W));
     out.push({ name: 'baseline: Canvas2D dots preview', width: pw, height: ph, dots: dots.length / 4, median_ms: canvasPreview });
     // WASM memory only grows, so its size now is the peak of everything above
     // (the floor's copy buffers come after this).
@@ -136,19 +152,7 @@ try {
     const stressPhoto = await createImageBitmap(canvas);
     sb.free();
     out.push({ name: 'ours: 100k dots 12MP (stress)', width: W, height: H, dots: sdots.length / 4, median_ms: stress });
-    const drawStress = () => {
-      ctx.globalCompositeOperation = 'copy';
-      ctx.drawImage(stressPhoto, 0, 0);
-      ctx.globalCompositeOperation = 'multiply';
-      for (let i = 0; i < sdots.length; i += 4) {
-        ctx.fillStyle = `rgba(70,72,79,${sdots[i + 3]})`;
-        ctx.beginPath();
-        ctx.arc(sdots[i], sdots[i + 1], Math.max(0.5, sdots[i + 2]), 0, Math.PI * 2);
-        ctx.fill();
-      }
-      ctx.getImageData(0, 0, 1, 1);
-    };
-    const canvasStress = await time(Math.max(3, Math.floor(reps / 3)), drawStress);
+    const canvasStress = await time(Math.max(3, Math.floor(reps / 3)), () => drawDots(ctx, stressPhoto, sdots, 1));
     out.push({ name: 'baseline: Canvas2D 100k dots 12MP', width: W, height: H, dots: sdots.length / 4, median_ms: canvasStress });
 
     return out;
@@ -175,18 +179,9 @@ async function slowRows(browser) {
     el.style.cssText = 'position: fixed; inset: 0; width: 100vw; height: 100vh; max-width: none; margin: 0; z-index: 10; background: #fff';
     // The 12 MP camera-sized photo again, so the preview is as large as the
     // stage (not capped by a small photo).
-    const src = await createImageBitmap(await (await fetch(`/__photos/${photo}`)).blob());
-    const W = 4032, H = 3024, k = H / src.height;
-    const big = new OffscreenCanvas(W, H);
-    const bctx = big.getContext('2d');
-    bctx.drawImage(src, 0, 0, 4, 4, 0, 0, W, H);
-    const ox = (W - src.width * k) / 2;
-    bctx.drawImage(src, ox, 0, src.width * k, H);
-    await el.loadImage(await createImageBitmap(big));
-    el.setCalibration({
-      leftPupil: { x: ox + pupils.leftPupil.x * k, y: pupils.leftPupil.y * k },
-      rightPupil: { x: ox + pupils.rightPupil.x * k, y: pupils.rightPupil.y * k },
-    });
+    const big = await __bench.cameraPhoto(photo, pupils);
+    await el.loadImage(await createImageBitmap(big.canvas));
+    el.setCalibration(big.pupils);
   }, { photo: PHOTO, pupils: fixtures[PHOTO] });
   await ipage.waitForTimeout(300);
   // The drag runs inside the page, one pointer move per animation frame,
@@ -265,13 +260,8 @@ async function slowRows(browser) {
     el.setAttribute('auto-place', 'off');
     el.scrollIntoView();
     if (!el._vis) await new Promise((r) => el.addEventListener('ready', r, { once: true }));
-    const src = await createImageBitmap(await (await fetch(`/__photos/${photo}`)).blob());
-    const W = 4032, H = 3024, k = H / src.height;
-    const big = new OffscreenCanvas(W, H);
-    const bctx = big.getContext('2d');
-    bctx.drawImage(src, 0, 0, 4, 4, 0, 0, W, H);
-    bctx.drawImage(src, (W - src.width * k) / 2, 0, src.width * k, H);
-    const jpeg = new File([await big.convertToBlob({ type: 'image/jpeg', quality: 0.9 })], 'camera.jpg', { type: 'image/jpeg' });
+    const { canvas } = await __bench.cameraPhoto(photo);
+    const jpeg = new File([await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })], 'camera.jpg', { type: 'image/jpeg' });
     // A visitor takes a few seconds to pick a photo after the page is ready.
     await new Promise((r) => setTimeout(r, 3000));
     let last = performance.now(), worst = 0;

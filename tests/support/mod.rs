@@ -3,3 +3,4 @@
 
 pub mod golden;
 pub mod photo;
+pub mod png_io;

@@ -1,177 +1,260 @@
-//! The hot loop: multiply one row of a dot into the image. A `simd128`
-//! version (four pixels per step) is compiled when the wasm target enables
-//! it; the scalar version does the same arithmetic in the same order (IEEE
-//! `sqrt`, no fused multiply-add), so both builds give identical pixels
-//! (checked in the browser tests).
+//! The hot loop: multiply one dot into the image, four pixels per step.
+//! A `simd128` version is compiled when the wasm target enables it; the
+//! scalar version does the same arithmetic in the same order on each lane
+//! (no fused multiply-add, the same rounding), so both builds give
+//! identical pixels (checked in the browser tests).
 //!
-//! Coverage is computed, not looked up: a table lookup needs four scalar
-//! loads per group of four pixels; a ramp in the squared distance is a
-//! multiply and a subtract.
+//! Coverage is computed, not looked up (a table needs four scalar loads
+//! per four pixels). The ramp `u = E·(1 − s)` in a dot's squared
+//! normalised distance `s` is quadratic in x and in y, so it is carried
+//! across and down the dot by forward differences: two additions per four
+//! pixels, then a clamp and a smoothstep. The blend runs in 16-bit lanes:
+//! every product fits (alpha ≤ 255, ink ≤ 256, pixel ≤ 255, factor ≤ 256).
 
-/// One row of one dot. `s`/`ds`/`dds` give the squared normalised distance
-/// (1 at the dot's outer rim) of the first pixel and its forward
-/// differences (it is quadratic along the row).
-pub struct Row {
-    /// Edge sharpness: coverage is `smoothstep(edge · (1 − s))`.
-    pub edge: f32,
-    /// The dot's strength, 0..=255.
-    pub peak: f32,
-    /// The pigment's per-channel darkening, 8.8 fixed point (0..=256).
-    pub ink: [u16; 3],
-}
+use crate::f4::F4;
 
-/// Lane offsets inside a group of four pixels: s(i) = s + i·ds + T(i)·dds.
-const LANE_I: [f32; 4] = [0.0, 1.0, 2.0, 3.0];
-const LANE_T: [f32; 4] = [0.0, 0.0, 1.0, 3.0];
 /// Adding 2²³ to a float in [0, 2²²] leaves its nearest integer in the
 /// low mantissa bits: rounding in two instructions in both builds.
 const ROUND: f32 = 8_388_608.0;
 const ROUND_BITS: u32 = 0x4B00_0000;
+/// Full opacity: a dot's peak (and so its alpha) is at most this.
+pub const OPAQUE: f32 = 255.0;
 
-/// WebAssembly's `pmin`/`pmax` (what `minps`/`maxps` do), which the scalar
-/// build must match bit for bit.
-#[inline(always)]
-fn pmax(a: f32, b: f32) -> f32 {
-    if a < b {
-        b
-    } else {
-        a
-    }
-}
-#[inline(always)]
-fn pmin(a: f32, b: f32) -> f32 {
-    if b < a {
-        b
-    } else {
-        a
+/// A pigment's per-channel darkening at full opacity, 8.8 fixed point
+/// (0 = none, 256 = to black): `256 · (255 − c) / 255`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ink(pub [u16; 3]);
+
+impl Ink {
+    /// The multiply colour `rgb`, darkened by `darken`.
+    pub fn new(rgb: [u8; 3], darken: f32) -> Ink {
+        Ink(rgb.map(|c| {
+            let c = (c as f32 * darken).clamp(0.0, 255.0);
+            (256.0 * (255.0 - c) / 255.0).round() as u16
+        }))
     }
 }
 
-impl Row {
-    /// Blend `pixels` (RGBA, any length multiple of 4).
+/// One dot's coverage, ready to be stepped across its pixel box: `u` for
+/// the four pixels of the first group of the first row, how it changes one
+/// group to the right (`right`) and one row down (`down`), and how those
+/// change in turn (constant: the ramp is quadratic).
+pub struct Coverage {
+    u: F4,
+    right: F4,
+    down: F4,
+    right_right: F4,
+    right_down: F4,
+    down_down: F4,
+    /// The smoothstep's `3·peak` and `2·peak`.
+    k3: F4,
+    k2: F4,
+}
+
+impl Coverage {
+    /// A dot whose squared normalised distance is
+    /// `s = a dx² + b2 dx dy + c dy²` (1 at the outer rim), with coverage
+    /// `smoothstep(clamp(edge · (1 − s)))` scaled to `peak` (0..=[`OPAQUE`]),
+    /// starting at the pixel centre `(dx0, dy0)` from the dot's centre.
+    pub fn new(q: [f32; 3], edge: f32, peak: f32, dx0: f32, dy0: f32) -> Coverage {
+        let [a, b2, c] = q;
+        let dx = |i: f32| dx0 + i;
+        let u = F4::lanes(|i| edge - edge * (a * dx(i) * dx(i) + b2 * dx(i) * dy0 + c * dy0 * dy0));
+        // u(dx + 4) − u(dx) and u(dy + 1) − u(dy).
+        let right = F4::lanes(|i| -edge * (a * (8.0 * dx(i) + 16.0) + 4.0 * b2 * dy0));
+        let down = F4::lanes(|i| -edge * (b2 * dx(i) + c * (2.0 * dy0 + 1.0)));
+        Coverage {
+            u,
+            right,
+            down,
+            right_right: F4::splat(-32.0 * edge * a),
+            right_down: F4::splat(-4.0 * edge * b2),
+            down_down: F4::splat(-2.0 * edge * c),
+            k3: F4::splat(3.0 * peak),
+            k2: F4::splat(2.0 * peak),
+        }
+    }
+
+    /// Blend the dot into `data` (RGBA rows `stride` bytes apart): `rows`
+    /// rows of `width` pixels, the first at byte `first`. Panics if that
+    /// box does not lie inside `data`.
     #[inline]
-    pub fn blend(&self, pixels: &mut [u8], mut s: f32, mut ds: f32, dds: f32) {
-        let mut groups = pixels.chunks_exact_mut(16);
-        for group in &mut groups {
-            self.blend4(group, s, ds, dds);
-            s = (s + 4.0 * ds) + 6.0 * dds;
-            ds += 4.0 * dds;
+    pub fn blend(
+        mut self,
+        data: &mut [u8],
+        (first, stride): (usize, usize),
+        (rows, width): (usize, usize),
+        ink: &imp::InkLanes,
+    ) {
+        if rows == 0 || width == 0 {
+            return;
         }
-        let rest = groups.into_remainder();
-        for (i, px) in rest.chunks_exact_mut(4).enumerate() {
-            let si = (s + LANE_I[i] * ds) + LANE_T[i] * dds;
-            self.blend1(px, si);
+        // One bounds check for the whole box instead of one per row.
+        let end = first + (rows - 1) * stride + width * 4;
+        assert!(end <= data.len(), "dot box outside the image");
+        let (groups, tail) = (width / 4, width % 4);
+        let base = data.as_mut_ptr();
+        for r in 0..rows {
+            let row = first + r * stride;
+            let (mut u, mut right) = (self.u, self.right);
+            for g in 0..groups {
+                // SAFETY: the group lies inside the box checked above.
+                unsafe { imp::blend4(base.add(row + g * 16), self.alpha(u), ink) };
+                u += right;
+                right += self.right_right;
+            }
+            if tail > 0 {
+                // A part-group (only in images narrower than the dot):
+                // blended in a copy of its pixels.
+                let px = &mut data[row + groups * 16..][..tail * 4];
+                let mut group = [0u8; 16];
+                group[..px.len()].copy_from_slice(px);
+                // SAFETY: `group` is 16 bytes.
+                unsafe { imp::blend4(group.as_mut_ptr(), self.alpha(u), ink) };
+                px.copy_from_slice(&group[..px.len()]);
+            }
+            self.u += self.down;
+            self.down += self.down_down;
+            self.right += self.right_down;
         }
     }
 
-    /// Opacity 0..=255 at squared normalised distance `s`.
+    /// Opacity 0..=peak for ramp values `u`, rounded, as integer lanes.
     #[inline(always)]
-    fn alpha(&self, s: f32) -> u32 {
-        let t = pmin(pmax(self.edge - self.edge * s, 0.0), 1.0);
-        let a = (t * t) * (3.0 - (t + t)) * self.peak;
-        (a + ROUND).to_bits() - ROUND_BITS
+    fn alpha(&self, u: F4) -> F4 {
+        let t = u.clamp01();
+        t * t * (self.k3 - self.k2 * t) + F4::splat(ROUND)
     }
+}
 
-    #[inline(always)]
-    fn blend1(&self, px: &mut [u8], s: f32) {
-        let alpha = self.alpha(s);
-        // Unrolled: iterating over `self.ink` by value spills it to the
-        // stack on every pixel.
-        let [r, g, b] = self.ink.map(u32::from);
-        px[0] = ((px[0] as u32 * (256 - ((alpha * r) >> 8))) >> 8) as u8;
-        px[1] = ((px[1] as u32 * (256 - ((alpha * g) >> 8))) >> 8) as u8;
-        px[2] = ((px[2] as u32 * (256 - ((alpha * b) >> 8))) >> 8) as u8;
-    }
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod imp {
+    use super::{Ink, ROUND_BITS};
+    use core::arch::wasm32::*;
 
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    #[inline(always)]
-    fn blend4(&self, group: &mut [u8], s: f32, ds: f32, dds: f32) {
-        for (i, px) in group.chunks_exact_mut(4).enumerate() {
-            self.blend1(px, (s + LANE_I[i] * ds) + LANE_T[i] * dds);
+    /// The ink for two pixels' channels: `[r g b 0 r g b 0]`.
+    pub struct InkLanes(v128);
+
+    impl From<Ink> for InkLanes {
+        fn from(Ink([r, g, b]): Ink) -> Self {
+            InkLanes(u16x8(r, g, b, 0, r, g, b, 0))
         }
     }
 
-    /// Four pixels at once, in the scalar version's order of operations;
-    /// every product fits 16 bits (alpha ≤ 255, ink ≤ 256, pixel ≤ 255,
-    /// factor ≤ 256), so the blend runs in 16-bit lanes.
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    /// Multiply four pixels by `1 − alpha · ink`; `alpha` holds rounded
+    /// integers (≤ 255) in its lanes' low mantissa bits.
+    ///
+    /// # Safety
+    /// `group` must point to 16 writable bytes.
     #[inline(always)]
-    fn blend4(&self, group: &mut [u8], s: f32, ds: f32, dds: f32) {
-        use core::arch::wasm32::*;
-        let lane_i = f32x4(LANE_I[0], LANE_I[1], LANE_I[2], LANE_I[3]);
-        let lane_t = f32x4(LANE_T[0], LANE_T[1], LANE_T[2], LANE_T[3]);
-        let sv = f32x4_add(
-            f32x4_add(f32x4_splat(s), f32x4_mul(lane_i, f32x4_splat(ds))),
-            f32x4_mul(lane_t, f32x4_splat(dds)),
-        );
-        let edge = f32x4_splat(self.edge);
-        let t = f32x4_pmin(
-            f32x4_pmax(f32x4_sub(edge, f32x4_mul(edge, sv)), f32x4_splat(0.0)),
-            f32x4_splat(1.0),
-        );
-        let a = f32x4_mul(
-            f32x4_mul(
-                f32x4_mul(t, t),
-                f32x4_sub(f32x4_splat(3.0), f32x4_add(t, t)),
-            ),
-            f32x4_splat(self.peak),
-        );
-        let alpha = i32x4_sub(f32x4_add(a, f32x4_splat(ROUND)), u32x4_splat(ROUND_BITS));
+    pub unsafe fn blend4(group: *mut u8, alpha: crate::f4::F4, ink: &InkLanes) {
+        let alpha = i32x4_sub(alpha.0, u32x4_splat(ROUND_BITS));
         // Spread per pixel in 16-bit lanes, [a0 a0 a0 a0 a1 a1 a1 a1] and
-        // [a2 … a3 …], straight from the 32-bit lanes' low halves (alpha
-        // is at most 255, so no saturating narrow is needed).
-        let a01 = i8x16_shuffle::<0, 1, 0, 1, 0, 1, 0, 1, 4, 5, 4, 5, 4, 5, 4, 5>(alpha, alpha);
-        let a23 =
-            i8x16_shuffle::<8, 9, 8, 9, 8, 9, 8, 9, 12, 13, 12, 13, 12, 13, 12, 13>(alpha, alpha);
-        let [r, g, b] = self.ink;
-        let ink = u16x8(r, g, b, 0, r, g, b, 0);
-        let f = |a: v128| i16x8_sub(u16x8_splat(256), u16x8_shr(i16x8_mul(a, ink), 8));
-        // SAFETY: `group` is exactly 16 bytes (chunks_exact_mut(16));
-        // unaligned loads and stores are allowed for v128.
-        unsafe {
-            let ptr = group.as_mut_ptr() as *mut v128;
-            let px = v128_load(ptr);
-            let lo = u16x8_shr(i16x8_mul(u16x8_extend_low_u8x16(px), f(a01)), 8);
-            let hi = u16x8_shr(i16x8_mul(u16x8_extend_high_u8x16(px), f(a23)), 8);
-            v128_store(ptr, u8x16_narrow_i16x8(lo, hi));
+        // [a2 … a3 …], straight from the 32-bit lanes' low halves.
+        let dup = v128_or(alpha, i32x4_shl(alpha, 16));
+        let a01 = i32x4_shuffle::<0, 0, 1, 1>(dup, dup);
+        let a23 = i32x4_shuffle::<2, 2, 3, 3>(dup, dup);
+        let f = |a: v128| i16x8_sub(u16x8_splat(256), u16x8_shr(i16x8_mul(a, ink.0), 8));
+        // Unaligned loads and stores are allowed for v128.
+        let ptr = group as *mut v128;
+        let px = v128_load(ptr);
+        let lo = u16x8_shr(i16x8_mul(u16x8_extend_low_u8x16(px), f(a01)), 8);
+        let hi = u16x8_shr(i16x8_mul(u16x8_extend_high_u8x16(px), f(a23)), 8);
+        v128_store(ptr, u8x16_narrow_i16x8(lo, hi));
+    }
+}
+
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+mod imp {
+    use super::{Ink, ROUND_BITS};
+
+    pub struct InkLanes([u16; 3]);
+
+    impl From<Ink> for InkLanes {
+        fn from(ink: Ink) -> Self {
+            InkLanes(ink.0)
+        }
+    }
+
+    /// # Safety
+    /// `group` must point to 16 writable bytes.
+    #[inline(always)]
+    pub unsafe fn blend4(group: *mut u8, alpha: crate::f4::F4, ink: &InkLanes) {
+        let group = core::slice::from_raw_parts_mut(group, 16);
+        for (px, a) in group.chunks_exact_mut(4).zip(alpha.to_array()) {
+            let a = a.to_bits().wrapping_sub(ROUND_BITS);
+            // Unrolled: iterating over the ink by value spills it to the
+            // stack on every pixel.
+            let [r, g, b] = ink.0.map(u32::from);
+            px[0] = ((px[0] as u32 * (256 - ((a * r) >> 8))) >> 8) as u8;
+            px[1] = ((px[1] as u32 * (256 - ((a * g) >> 8))) >> 8) as u8;
+            px[2] = ((px[2] as u32 * (256 - ((a * b) >> 8))) >> 8) as u8;
         }
     }
 }
+
+pub use imp::InkLanes;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn groups_and_tail_follow_the_same_quadratic() {
-        // s(x) = (x/10)² along the row: groups of four and the tail agree
-        // with evaluating each pixel directly.
-        let row = Row {
-            edge: 1.5,
-            peak: 255.0,
-            ink: [256, 128, 0],
-        };
-        let mut a = vec![200u8; 4 * 11];
-        row.blend(&mut a, 0.0, 0.01, 0.02);
-        for (x, px) in a.chunks(4).enumerate() {
-            let s = (x * x) as f32 / 100.0;
-            let t = (1.5 - 1.5 * s).clamp(0.0, 1.0);
-            let alpha = (t * t * (3.0 - 2.0 * t) * 255.0).round() as u32;
-            let expect = |ink: u32| ((200 * (256 - ((alpha * ink) >> 8))) >> 8) as u8;
-            let got = px;
-            // Forward differences round differently from x² / 100 in the
-            // last bit: allow one step of the 8-bit result.
-            for c in 0..3 {
-                let e = [expect(256), expect(128), 200][c];
-                assert!(
-                    got[c].abs_diff(e) <= 1,
-                    "pixel {x} channel {c}: {got:?} vs {e}"
-                );
+    fn stepped_coverage_follows_the_quadratic() {
+        // A round dot of radius 5 px (s = (dx² + dy²)/25), ramp 1.5, full
+        // strength, black ink, over grey: every pixel of a 12×12 box agrees
+        // with evaluating its coverage directly, within one 8-bit step
+        // (forward differences round differently in the last bit).
+        let (w, h) = (12usize, 12usize);
+        let mut img = vec![200u8; w * h * 4];
+        let q = [1.0 / 25.0, 0.0, 1.0 / 25.0];
+        let (cx, cy) = (6.0, 6.0);
+        let ink = Ink::new([0, 0, 0], 1.0);
+        assert_eq!(ink, Ink([256; 3]));
+        Coverage::new(q, 1.5, OPAQUE, 0.5 - cx, 0.5 - cy).blend(
+            &mut img,
+            (0, w * 4),
+            (h, w),
+            &ink.into(),
+        );
+        for y in 0..h {
+            for x in 0..w {
+                let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+                let s = (dx * dx + dy * dy) / 25.0;
+                let t = (1.5 - 1.5 * s).clamp(0.0, 1.0);
+                let cover = t * t * (3.0 - 2.0 * t);
+                let expect = (200.0 * (1.0 - cover)).round();
+                let px = &img[(y * w + x) * 4..][..4];
+                for (c, &got) in px[..3].iter().enumerate() {
+                    assert!(
+                        (got as f32 - expect).abs() <= 1.0,
+                        "pixel ({x}, {y}) channel {c}: {got} vs {expect}"
+                    );
+                }
+                assert_eq!(px[3], 200, "alpha is never touched");
             }
-            assert_eq!(got[3], 200);
         }
-        // Full strength at the centre, untouched past the rim.
-        assert_eq!(&a[0..4], &[0, 100, 200, 200]);
-        assert_eq!(&a[40..44], &[200, 200, 200, 200]);
+        // Black at the centre, untouched in the corner (past the rim).
+        assert_eq!(&img[(6 * w + 6) * 4..][..4], &[0, 0, 0, 200]);
+        assert_eq!(&img[..4], &[200, 200, 200, 200]);
+    }
+
+    #[test]
+    fn no_ink_or_no_coverage_leaves_pixels_exactly() {
+        assert_eq!(Ink::new([255, 255, 255], 1.0), Ink([0; 3]));
+        let ink = Ink::new([70, 72, 79], 1.0);
+        assert_eq!(ink, Ink([186, 184, 177]));
+        // Zero coverage (a dot 9 px away, radius 1) under the dark ink,
+        // or full coverage (the dot's centre) under white ink, leave every
+        // value as it was.
+        for (ink, dx) in [(ink, 9.0), (Ink([0; 3]), 0.0)] {
+            let mut px: Vec<u8> = (0..=255).collect();
+            let before = px.clone();
+            for row in px.chunks_mut(16) {
+                let dot = Coverage::new([1.0, 0.0, 1.0], 1.0, OPAQUE, dx, 0.0);
+                dot.blend(row, (0, 16), (1, 1), &ink.into());
+            }
+            assert_eq!(px, before);
+        }
     }
 }

@@ -24,13 +24,15 @@
 //! - [`pigment`]: shades and the healed / fresh looks.
 //! - [`image`]: RGBA8 buffers and resampling.
 //! - [`render`]: picks the visible dots and composites them into a view.
-//! - [`blend`]: the per-row multiply loop (scalar and `simd128`).
+//! - [`f4`]: four f32 lanes, the same arithmetic in the scalar and `simd128` builds.
+//! - [`blend`]: the per-dot multiply loop (scalar and `simd128`).
 //! - [`engine`]: the stateful session the binding layer drives.
 
 pub mod blend;
 pub mod design;
 pub mod engine;
 pub mod estimate;
+pub mod f4;
 pub mod face;
 pub mod geom;
 pub mod hairline;

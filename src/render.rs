@@ -4,11 +4,12 @@
 
 use std::ops::Range;
 
-use crate::blend::Row;
+use crate::blend::{Coverage, Ink, InkLanes, OPAQUE};
 use crate::design::{Design, Mode};
+use crate::f4::F4;
 use crate::geom::{smoothstep, Vec2};
 use crate::hairline::{edge_noise, feather_for, DistanceGrid};
-use crate::image::{Image, Rect};
+use crate::image::{copy_pixels, Image, Rect};
 use crate::pigment::{look_params, parse_shade, session_params, Pigment, HALO_RGB};
 use crate::scale::Frame;
 use crate::scalp::{lab, ScalpMask, SkinModel, ZoneGrid};
@@ -251,15 +252,6 @@ pub fn buzz_cut(out: &mut Image, rows: Range<usize>, view: Rect, frame: &Frame, 
     }
 }
 
-/// Per-channel multiply factors for a pigment, 8.8 fixed point:
-/// `256 * (255 - c) / 255`.
-fn ink(rgb: [u8; 3], darken: f32) -> [u16; 3] {
-    rgb.map(|c| {
-        let c = (c as f32 * darken).clamp(0.0, 255.0);
-        (256.0 * (255.0 - c) / 255.0).round() as u16
-    })
-}
-
 /// Composite `dots` (image px, in [`place`]'s raster order) into `out`,
 /// which already holds the photo's pixels for `view` (the image rectangle
 /// `out` shows). `axes` are the face's x and y directions in the image
@@ -293,8 +285,8 @@ pub fn render_over(
     out.resize(src.width, src.height)?;
     let stride = src.width as usize * 4;
     composite_bands(out, view, axes, dots, design, scratch, |out, rows| {
-        out.data[rows.start * stride..rows.end * stride]
-            .copy_from_slice(&src.data[rows.start * stride..rows.end * stride]);
+        let bytes = rows.start * stride..rows.end * stride;
+        copy_pixels(&mut out.data[bytes.clone()], &src.data[bytes]);
         if let Some((frame, mask)) = buzz {
             buzz_cut(out, rows, view, frame, mask);
         }
@@ -302,12 +294,11 @@ pub fn render_over(
     Ok(())
 }
 
-/// Bytes per band (about 260 rows of a 12 MP photo): small enough to stay
-/// in the last-level cache while its dots are drawn, large enough for a
-/// fast copy. (Measured in Chromium here: copies of 16–516 KB ran at a
-/// quarter of the speed of copies of 4 MB and more, whose memmove takes
-/// another path; 32-row bands made the whole render slower, not faster.)
-const BAND_BYTES: usize = 4 << 20;
+/// Bytes per band (65 rows of a 12 MP photo): the band stays in a core's
+/// second-level cache while its dots are drawn. (Measured in Chromium
+/// here with [`copy_pixels`]: bands of 32 to 260 rows render equally
+/// fast, 16-row ones a little slower.)
+const BAND_BYTES: usize = 1 << 20;
 
 /// Per-frame working memory of the compositor: the dots prepared for
 /// drawing (pigment and fresh halo).
@@ -342,32 +333,38 @@ fn composite_bands(
         rgb: [70, 72, 79],
         strength: 0.74,
     });
-    let pig = ink(pigment.rgb, look.darken);
-    let halo_ink = ink(HALO_RGB, 1.0);
-    let k = out.width as f32 / view.w;
-    let (w, h) = (out.width as i32, out.height as i32);
-    // Dots come in [`raster_order`]: a bucket starts at output row `top`
-    // and spans BUCKET_ROWS · k output rows.
-    let top = |d: &VisibleDot| (bucket_top(d.y) - view.y) * k;
-    let mut reach = 0.0f32;
-    let mut stamp = |d: &VisibleDot, softness: f32, list: &mut Vec<Stamp>| {
-        if let Some(s) = Stamp::new(d, top(d), view, k, axes, softness, (w, h)) {
-            reach = reach.max(s.reach);
-            list.push(s);
-        }
+    let pig = InkLanes::from(Ink::new(pigment.rgb, look.darken));
+    let halo_ink = InkLanes::from(Ink::new(HALO_RGB, 1.0));
+    let frame = StampFrame {
+        view,
+        k: out.width as f32 / view.w,
+        axes,
+        size: (out.width as i32, out.height as i32),
+    };
+    let k = frame.k;
+    let pigment_pass = Pass {
+        r_scale: 1.0,
+        strength: None,
+        softness: look.softness,
     };
     scratch.pigment.clear();
     scratch.halo.clear();
-    for d in dots {
+    let mut reach = 0.0f32;
+    for four in dots.chunks(4) {
         if let Some((radius, strength)) = look.halo {
-            let halo = VisibleDot {
-                r: d.r * radius,
-                strength,
-                ..*d
+            let halo = Pass {
+                r_scale: radius,
+                strength: Some(strength),
+                softness: 1.0,
             };
-            stamp(&halo, 1.0, &mut scratch.halo);
+            reach = reach.max(Stamp::prepare(four, &frame, &halo, &mut scratch.halo));
         }
-        stamp(d, look.softness, &mut scratch.pigment);
+        reach = reach.max(Stamp::prepare(
+            four,
+            &frame,
+            &pigment_pass,
+            &mut scratch.pigment,
+        ));
     }
     let reach = reach + 1.0;
     let stride = out.width as usize * 4;
@@ -377,7 +374,7 @@ fn composite_bands(
         let y1 = (y0 + band).min(out.height as usize);
         prepare(out, y0..y1);
         let rows = (y0 as i32, y1 as i32 - 1);
-        for (pass, (list, ink)) in [(&scratch.halo, halo_ink), (&scratch.pigment, pig)]
+        for (pass, (list, ink)) in [(&scratch.halo, &halo_ink), (&scratch.pigment, &pig)]
             .into_iter()
             .enumerate()
         {
@@ -392,42 +389,6 @@ fn composite_bands(
                 s.draw(&mut out.data, stride, rows, ink);
             }
         }
-    }
-}
-
-/// A dot's size in output pixels.
-struct Shape {
-    /// Radii across and up the face, at least 0.7 px.
-    ex: f32,
-    ey: f32,
-    /// The shorter radius, the soft edge's width and the outer rim.
-    rmin: f32,
-    edge: f32,
-    r_out: f32,
-    /// Strength kept by a dot widened to 0.7 px.
-    gain: f32,
-}
-
-impl Shape {
-    fn of(d: &VisibleDot, k: f32, softness: f32) -> Option<Shape> {
-        let (rx, ry) = (d.r * k * d.sx, d.r * k * d.sy);
-        if !(rx > 0.0 && ry > 0.0) {
-            return None;
-        }
-        // Dots smaller than a pixel keep their total darkness instead of
-        // vanishing or flickering: widen them and lower their strength.
-        let (ex, ey) = (rx.max(0.7), ry.max(0.7));
-        let rmin = ex.min(ey);
-        // The soft edge is at least a pixel wide (anti-aliasing).
-        let edge = (softness * d.soft * rmin).max(0.9);
-        Some(Shape {
-            ex,
-            ey,
-            rmin,
-            edge,
-            r_out: rmin + edge * 0.5,
-            gain: (rx * ry) / (ex * ey),
-        })
     }
 }
 
@@ -448,109 +409,158 @@ struct Stamp {
     y1: i32,
     edge: f32,
     peak: f32,
-    /// Top of the dot's sort bucket (output rows) and how far below or
-    /// above its centre the dot reaches.
+    /// Top of the dot's sort bucket (output rows).
     top: f32,
-    reach: f32,
+}
+
+/// What every dot of a frame shares: the image rectangle shown, output
+/// pixels per image pixel, the face's axes in the image and the output size.
+struct StampFrame {
+    view: Rect,
+    k: f32,
+    axes: (Vec2, Vec2),
+    size: (i32, i32),
+}
+
+/// One drawing pass over the dots: the pigment, or the fresh halo (wider,
+/// with a strength of its own and a fully soft edge).
+struct Pass {
+    r_scale: f32,
+    strength: Option<f32>,
+    softness: f32,
 }
 
 impl Stamp {
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        d: &VisibleDot,
-        top: f32,
-        view: Rect,
-        k: f32,
-        axes: (Vec2, Vec2),
-        softness: f32,
-        (w, h): (i32, i32),
-    ) -> Option<Stamp> {
-        let cx = (d.x - view.x) * k;
-        let cy = (d.y - view.y) * k;
-        if !(cx.is_finite() && cy.is_finite()) {
-            return None;
-        }
-        let Shape {
-            ex,
-            ey,
-            rmin,
-            edge,
-            r_out,
-            gain,
-        } = Shape::of(d, k, softness)?;
+    /// Prepare up to four dots at once (one per lane; the arithmetic is
+    /// the same in both builds) and push those that show. Returns how far
+    /// the farthest reaches above or below its centre.
+    fn prepare(dots: &[VisibleDot], f: &StampFrame, pass: &Pass, out: &mut Vec<Stamp>) -> f32 {
+        debug_assert!((1..=4).contains(&dots.len()));
+        // Short chunks repeat their last dot in the spare lanes.
+        let lane = |i: usize| &dots[i.min(dots.len() - 1)];
+        let get = |field: fn(&VisibleDot) -> f32| {
+            F4::new([
+                field(lane(0)),
+                field(lane(1)),
+                field(lane(2)),
+                field(lane(3)),
+            ])
+        };
+        let splat = F4::splat;
+        let k = splat(f.k);
+        let cx = (get(|d| d.x) - splat(f.view.x)) * k;
+        let cy = (get(|d| d.y) - splat(f.view.y)) * k;
+        let r = get(|d| d.r) * splat(pass.r_scale) * k;
+        let (rx, ry) = (r * get(|d| d.sx), r * get(|d| d.sy));
+        // Dots smaller than a pixel keep their total darkness instead of
+        // vanishing or flickering: widen them and lower their strength.
+        let (ex, ey) = (rx.max(splat(0.7)), ry.max(splat(0.7)));
+        let rmin = ex.min(ey);
+        let gain = (rx * ry) / (ex * ey);
+        // The soft edge is at least a pixel wide (anti-aliasing).
+        let edge = (splat(pass.softness) * get(|d| d.soft) * rmin).max(splat(0.9));
+        let r_out = rmin + edge * splat(0.5);
         // Coverage ramps from 0 at the outer rim to 1 at the inner one,
         // linear in the normalised squared distance s = (d / r_out)² (no
         // square root per pixel; across a rim a pixel or two wide that is
         // as good as linear in d), then smoothstepped.
-        let s_in = ((r_out - edge) / r_out).max(0.0).powi(2);
+        let s_in = ((r_out - edge) / r_out).max(splat(0.0));
+        let s_in = s_in * s_in;
         // Distance in short-radius pixels: q = A dx² + 2B dx dy + C dy².
-        let (ax, ay) = (axes.0.scale(rmin / ex), axes.1.scale(rmin / ey));
-        let a = ax.x * ax.x + ay.x * ay.x;
-        let b = ax.x * ax.y + ay.x * ay.y;
-        let c = ax.y * ax.y + ay.y * ay.y;
+        let (kx, ky) = (rmin / ex, rmin / ey);
+        let (e0, e1) = f.axes;
+        let (axx, axy) = (splat(e0.x) * kx, splat(e0.y) * kx);
+        let (ayx, ayy) = (splat(e1.x) * ky, splat(e1.y) * ky);
+        let a = axx * axx + ayx * ayx;
+        let b = axx * axy + ayx * ayy;
+        let c = axy * axy + ayy * ayy;
         let det = a * c - b * b;
-        if det <= 0.0 {
-            return None;
-        }
         let r2 = r_out * r_out;
         // The ellipse's bounding box; pixels past its rim get coverage 0.
         let half_w = (r2 * c / det).sqrt();
         let half_h = (r2 * a / det).sqrt();
-        let mut x0 = ((cx - half_w - 0.5).ceil() as i32).max(0);
-        let mut x1 = ((cx + half_w - 0.5).floor() as i32).min(w - 1);
-        let y0 = ((cy - half_h - 0.5).ceil() as i32).max(0);
-        let y1 = ((cy + half_h - 0.5).floor() as i32).min(h - 1);
-        if x0 > x1 || y0 > y1 {
-            return None;
+        let half = splat(0.5);
+        let x0 = (cx - half_w - half).ceil().to_array();
+        let x1 = (cx + half_w - half).floor().to_array();
+        let y0 = (cy - half_h - half).ceil().to_array();
+        let y1 = (cy + half_h - half).floor().to_array();
+        let scale = splat(1.0) / r2;
+        let (a, b2, c) = (
+            (a * scale).to_array(),
+            (splat(2.0) * b * scale).to_array(),
+            (c * scale).to_array(),
+        );
+        let ramp = (splat(1.0) / (splat(1.0) - s_in)).to_array();
+        let strength = match pass.strength {
+            Some(s) => splat(s),
+            None => get(|d| d.strength),
+        };
+        let peak = (strength.clamp01() * gain * splat(OPAQUE)).to_array();
+        let (cx, cy, rx, ry) = (cx.to_array(), cy.to_array(), rx.to_array(), ry.to_array());
+        let (det, half_h) = (det.to_array(), half_h.to_array());
+        let (w, h) = f.size;
+        let mut reach = 0.0f32;
+        for (i, d) in dots.iter().enumerate() {
+            if !(cx[i].is_finite()
+                && cy[i].is_finite()
+                && rx[i] > 0.0
+                && ry[i] > 0.0
+                && det[i] > 0.0)
+            {
+                continue;
+            }
+            let mut x0 = (x0[i] as i32).max(0);
+            let mut x1 = (x1[i] as i32).min(w - 1);
+            let (y0, y1) = ((y0[i] as i32).max(0), (y1[i] as i32).min(h - 1));
+            if x0 > x1 || y0 > y1 {
+                continue;
+            }
+            // Whole groups of four pixels where the row allows (only an
+            // image narrower than the dot's box leaves a part-group):
+            // pixels outside the rim are left as they are, so widening the
+            // span changes nothing and saves the pixel-at-a-time tail.
+            let short = (4 - (x1 - x0 + 1) % 4) % 4;
+            if x1 + short < w {
+                x1 += short;
+            } else {
+                x0 = (x0 - short).max(0);
+            }
+            reach = reach.max(half_h[i]);
+            out.push(Stamp {
+                cx: cx[i],
+                cy: cy[i],
+                a: a[i],
+                b2: b2[i],
+                c: c[i],
+                x0,
+                x1,
+                y0,
+                y1,
+                edge: ramp[i],
+                peak: peak[i],
+                top: (bucket_top(d.y) - f.view.y) * f.k,
+            });
         }
-        // Whole groups of four pixels only: pixels outside the rim are
-        // left as they are, so widening the span (within the row) changes
-        // nothing and saves the one-pixel-at-a-time tail.
-        let short = (4 - (x1 - x0 + 1) % 4) % 4;
-        if x1 + short < w {
-            x1 += short;
-        } else if x0 - short >= 0 {
-            x0 -= short;
-        }
-        let scale = 1.0 / r2;
-        Some(Stamp {
-            cx,
-            cy,
-            a: a * scale,
-            b2: 2.0 * b * scale,
-            c: c * scale,
-            x0,
-            x1,
-            y0,
-            y1,
-            edge: 1.0 / (1.0 - s_in),
-            peak: d.strength.clamp(0.0, 1.0) * gain * 255.0,
-            top,
-            reach: half_h,
-        })
+        reach
     }
 
     /// Multiply the dot's rows `rows.0..=rows.1` into `data` (RGBA rows of
     /// `stride` bytes).
-    fn draw(&self, data: &mut [u8], stride: usize, rows: (i32, i32), ink: [u16; 3]) {
+    fn draw(&self, data: &mut [u8], stride: usize, rows: (i32, i32), ink: &InkLanes) {
         let (y0, y1) = (self.y0.max(rows.0), self.y1.min(rows.1));
-        let blend = Row {
-            edge: self.edge,
-            peak: self.peak,
-            ink,
-        };
-        let dx0 = self.x0 as f32 + 0.5 - self.cx;
-        // s along a row is quadratic in dx: stepped by forward differences
-        // (exact for a quadratic), no division per pixel.
-        let dds = 2.0 * self.a;
-        let (from, to) = (self.x0 as usize * 4, (self.x1 as usize + 1) * 4);
-        for y in y0..=y1 {
-            let dy = y as f32 + 0.5 - self.cy;
-            let s = self.a * dx0 * dx0 + self.b2 * dx0 * dy + self.c * dy * dy;
-            let ds = self.a * (2.0 * dx0 + 1.0) + self.b2 * dy;
-            let at = y as usize * stride;
-            blend.blend(&mut data[at + from..at + to], s, ds, dds);
+        if y0 > y1 {
+            return;
         }
+        let dx0 = self.x0 as f32 + 0.5 - self.cx;
+        let dy0 = y0 as f32 + 0.5 - self.cy;
+        let width = (self.x1 - self.x0 + 1) as usize;
+        let first = y0 as usize * stride + self.x0 as usize * 4;
+        Coverage::new([self.a, self.b2, self.c], self.edge, self.peak, dx0, dy0).blend(
+            data,
+            (first, stride),
+            ((y1 - y0 + 1) as usize, width),
+            ink,
+        );
     }
 }
 
@@ -721,6 +731,44 @@ mod tests {
         // The cool cast: blue falls least.
         let c = out.pixel(50, 50);
         assert!((c[2] as f32 / 140.0) > (c[0] as f32 / 200.0));
+    }
+
+    #[test]
+    fn images_narrower_than_a_dot_get_its_part_groups() {
+        // The same dot drawn into a 12 px wide image and into a 3 px wide
+        // view of its middle columns (narrower than one group of four):
+        // the narrow one matches, within the last bit of the ramp.
+        let dot = VisibleDot {
+            x: 6.2,
+            y: 6.0,
+            r: 4.0,
+            sx: 1.0,
+            sy: 1.0,
+            strength: 1.0,
+            soft: 1.0,
+        };
+        let draw = |x: f32, w: u32| {
+            let mut out = Image::new(w, 12, [200, 200, 200, 255]).unwrap();
+            let view = Rect {
+                x,
+                y: 0.0,
+                w: w as f32,
+                h: 12.0,
+            };
+            composite(&mut out, view, AXES, &[dot], &Design::default());
+            out
+        };
+        let (wide, narrow) = (draw(0.0, 12), draw(5.0, 3));
+        for y in 0..12 {
+            for x in 0..3 {
+                let (a, b) = (
+                    wide.data[(y * 12 + x + 5) * 4],
+                    narrow.data[(y * 3 + x) * 4],
+                );
+                assert!(a.abs_diff(b) <= 1, "({x}, {y}): {a} vs {b}");
+            }
+        }
+        assert!(narrow.data[(6 * 3 + 1) * 4] < 100, "the centre is dark");
     }
 
     #[test]

@@ -412,9 +412,9 @@ impl CopyBench {
         Ok(CopyBench { from, to })
     }
 
-    /// Copy the whole buffer once.
+    /// Copy the whole buffer once, with the renderer's copy.
     pub fn copy(&mut self) {
-        self.to.copy_from_slice(&self.from);
+        crate::image::copy_pixels(&mut self.to, &self.from);
     }
 
     /// Address of the copied buffer (for `putImageData`).

@@ -236,7 +236,9 @@ pub fn resample(src: &Image, rect: Rect, dst: &mut Image) {
     let ty = taps(src.height, rect.y, rect.h, dst.height);
     let sw = src.width as usize;
     let dw = dst.width as usize;
-    // Horizontal pass over only the source rows the vertical pass needs.
+    // Horizontal pass over only the source rows the vertical pass needs,
+    // into 16-bit channels with 8 fractional bits (a sum of weights ≤ 2¹⁶
+    // times 255, shifted right by 8, is at most 65280).
     let row_lo = ty.start.iter().copied().min().unwrap_or(0) as usize;
     let row_hi = ty
         .start
@@ -246,51 +248,77 @@ pub fn resample(src: &Image, rect: Rect, dst: &mut Image) {
         .max()
         .unwrap_or(0);
     let rows = row_hi - row_lo;
-    let mut tmp = vec![0u32; rows * dw * 3];
-    for r in 0..rows {
+    let mut tmp = vec![0u16; rows * dw * 4];
+    for (r, trow) in tmp.chunks_exact_mut(dw * 4).enumerate() {
         let srow = &src.data[(row_lo + r) * sw * 4..(row_lo + r + 1) * sw * 4];
-        let trow = &mut tmp[r * dw * 3..(r + 1) * dw * 3];
-        for x in 0..dw {
+        for (x, out) in trow.chunks_exact_mut(4).enumerate() {
             let (s0, n, o) = (
                 tx.start[x] as usize,
                 tx.count[x] as usize,
                 tx.offsets[x] as usize,
             );
-            let (mut a, mut b, mut c) = (0u32, 0u32, 0u32);
-            for k in 0..n {
-                let w = tx.weights[o + k];
-                let p = (s0 + k) * 4;
-                a += srow[p] as u32 * w;
-                b += srow[p + 1] as u32 * w;
-                c += srow[p + 2] as u32 * w;
-            }
-            // Keep 8 fractional bits for the vertical pass.
-            trow[x * 3] = a >> 8;
-            trow[x * 3 + 1] = b >> 8;
-            trow[x * 3 + 2] = c >> 8;
+            row_taps(&srow[s0 * 4..(s0 + n) * 4], &tx.weights[o..o + n], out);
         }
     }
+    // Vertical pass, a whole row at a time. 65280 · 2¹⁶ plus the rounding
+    // still fits 32 bits, so the sums are exact in u32.
+    let mut acc = vec![0u32; dw * 4];
     for y in 0..dst.height as usize {
         let (s0, n, o) = (
             ty.start[y] as usize - row_lo,
             ty.count[y] as usize,
             ty.offsets[y] as usize,
         );
-        let drow = &mut dst.data[y * dw * 4..(y + 1) * dw * 4];
-        for x in 0..dw {
-            let (mut a, mut b, mut c) = (0u64, 0u64, 0u64);
-            for k in 0..n {
-                let w = ty.weights[o + k] as u64;
-                let t = ((s0 + k) * dw + x) * 3;
-                a += tmp[t] as u64 * w;
-                b += tmp[t + 1] as u64 * w;
-                c += tmp[t + 2] as u64 * w;
+        acc.fill(1 << 23);
+        for k in 0..n {
+            let w = ty.weights[o + k];
+            let row = &tmp[(s0 + k) * dw * 4..(s0 + k + 1) * dw * 4];
+            for (a, &t) in acc.iter_mut().zip(row) {
+                *a += t as u32 * w;
             }
-            let round = 1u64 << 23;
-            drow[x * 4] = ((a + round) >> 24).min(255) as u8;
-            drow[x * 4 + 1] = ((b + round) >> 24).min(255) as u8;
-            drow[x * 4 + 2] = ((c + round) >> 24).min(255) as u8;
-            drow[x * 4 + 3] = 255;
+        }
+        let drow = &mut dst.data[y * dw * 4..(y + 1) * dw * 4];
+        for (d, &a) in drow.iter_mut().zip(&acc) {
+            *d = (a >> 24) as u8;
+        }
+        for px in drow.chunks_exact_mut(4) {
+            px[3] = 255;
+        }
+    }
+}
+
+/// One output pixel of the horizontal pass: the weighted sum of the RGBA
+/// pixels `px` (one per weight), with 8 fractional bits.
+#[inline(always)]
+fn row_taps(px: &[u8], weights: &[u32], out: &mut [u16]) {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        use core::arch::wasm32::*;
+        let mut acc = u32x4_splat(0);
+        for (p, &w) in px.chunks_exact(4).zip(weights) {
+            // SAFETY: `p` is 4 readable bytes.
+            let v = unsafe { v128_load32_zero(p.as_ptr() as *const u32) };
+            let v = u32x4_extend_low_u16x8(u16x8_extend_low_u8x16(v));
+            acc = i32x4_add(acc, i32x4_mul(v, u32x4_splat(w)));
+        }
+        let acc = u32x4_shr(acc, 8);
+        out.copy_from_slice(&[
+            u32x4_extract_lane::<0>(acc) as u16,
+            u32x4_extract_lane::<1>(acc) as u16,
+            u32x4_extract_lane::<2>(acc) as u16,
+            u32x4_extract_lane::<3>(acc) as u16,
+        ]);
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        let mut acc = [0u32; 4];
+        for (p, &w) in px.chunks_exact(4).zip(weights) {
+            for c in 0..4 {
+                acc[c] += p[c] as u32 * w;
+            }
+        }
+        for c in 0..4 {
+            out[c] = (acc[c] >> 8) as u16;
         }
     }
 }

@@ -71,6 +71,9 @@ pub struct View {
 pub struct Engine {
     photo: Option<Image>,
     staged: Option<Image>,
+    /// A working copy of the staged photo made by the caller (the browser
+    /// downscales it in a worker), used instead of resampling here.
+    staged_work: Option<Image>,
     calibration: Option<Calibration>,
     head: Head,
     design: Design,
@@ -132,25 +135,52 @@ impl Engine {
     /// then, so a failed load loses nothing.
     pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<&mut [u8], String> {
         self.staged = None;
+        self.staged_work = None;
         let im = Image::zeroed(width, height)?;
         Ok(&mut self.staged.insert(im).data)
+    }
+
+    /// Reserve the staged photo's working copy (the photo scaled to
+    /// [`ScalpMask::working_size`]) for the caller to fill; only for photos
+    /// larger than the working size. Without it, `commit_photo` makes one.
+    pub fn stage_working_copy(&mut self) -> Result<&mut [u8], String> {
+        let photo = self.staged.as_ref().ok_or("stage the photo first")?;
+        let (mw, mh, step) = ScalpMask::working_size(photo.width, photo.height);
+        if step <= 1.0 {
+            return Err("this photo is its own working copy".into());
+        }
+        let im = Image::zeroed(mw, mh)?;
+        Ok(&mut self.staged_work.insert(im).data)
     }
 
     /// Make the staged pixels the photo: estimates a calibration and grows
     /// the scalp mask. Returns the new calibration.
     pub fn commit_photo(&mut self) -> Result<Calibration, String> {
         let im = self.staged.take().ok_or("no photo was staged")?;
-        self.set_photo(im)
+        let work = self.staged_work.take();
+        self.adopt_photo(im, work)
     }
 
     pub fn set_photo(&mut self, im: Image) -> Result<Calibration, String> {
+        self.adopt_photo(im, None)
+    }
+
+    fn adopt_photo(&mut self, im: Image, work: Option<Image>) -> Result<Calibration, String> {
         if im.width < 32 || im.height < 32 {
             return Err(format!(
                 "this image is only {}×{} pixels; use a photo at least 200 pixels across",
                 im.width, im.height
             ));
         }
-        let (work, step) = ScalpMask::working_copy(&im);
+        let (work, step) = match work {
+            // Working copies are opaque; the alpha a browser reads back
+            // need not be.
+            Some(mut w) => {
+                w.data.chunks_exact_mut(4).for_each(|p| p[3] = 255);
+                (w, ScalpMask::working_size(im.width, im.height).2)
+            }
+            None => ScalpMask::working_copy(&im),
+        };
         let cal = estimate_scaled(&work, step, (im.width, im.height));
         self.work = Some((work, step));
         self.photo = Some(im);
@@ -172,6 +202,7 @@ impl Engine {
         self.face_points = None;
         self.placed = None;
         self.staged = None;
+        self.staged_work = None;
         self.calibration = None;
         self.mask = None;
         self.full = None;
@@ -482,6 +513,13 @@ impl Engine {
         Ok(())
     }
 
+    /// Place the field on the photo and pick the design's dots now (the
+    /// next render would), so a caller can spread a new photo's work over
+    /// several tasks.
+    pub fn prepare_dots(&mut self) -> Result<(), String> {
+        self.update_dots()
+    }
+
     /// The dots the design shows, in image pixels (for tools and the
     /// benchmark's Canvas2D baseline).
     pub fn visible_dots(&mut self) -> Result<&[VisibleDot], String> {
@@ -662,6 +700,39 @@ mod tests {
         assert!(changed > 1000);
         e.release_full();
         assert!(e.full().is_none());
+    }
+
+    #[test]
+    fn a_staged_working_copy_stands_in_for_resampling() {
+        // A photo larger than the working size: staging the working copy
+        // the core would make gives the same mask; staging a black one
+        // shows it is really used; small photos have none to stage.
+        let photo = head(1400, 1000);
+        let (work, _) = ScalpMask::working_copy(&photo);
+        let load = |fill: Option<&[u8]>| {
+            let mut e = Engine::new();
+            e.stage_photo(photo.width, photo.height)
+                .unwrap()
+                .copy_from_slice(&photo.data);
+            if let Some(fill) = fill {
+                e.stage_working_copy().unwrap().copy_from_slice(fill);
+            }
+            e.commit_photo().unwrap();
+            e.scalp_mask().unwrap().clone()
+        };
+        let own = load(None);
+        assert!(own.skin_lab.is_some());
+        assert_eq!(load(Some(&work.data)), own);
+        let black = vec![0u8; work.data.len()];
+        assert_ne!(load(Some(&black)), own);
+
+        let mut e = Engine::new();
+        assert!(e.stage_working_copy().is_err(), "nothing staged");
+        e.stage_photo(300, 400).unwrap();
+        assert!(
+            e.stage_working_copy().is_err(),
+            "small photos are their own"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::scatter::{DOMAIN_X, DOMAIN_Y};
 const MASK_MAX_SIDE: u32 = 640;
 
 /// A soft mask over the image at reduced resolution: 255 = scalp.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ScalpMask {
     pub width: u32,
     pub height: u32,
@@ -151,9 +151,7 @@ impl ScalpMask {
     /// 640 px), and image pixels per working pixel. Made once per photo:
     /// resampling a 12 MP photo is the slow part of growing a mask.
     pub fn working_copy(photo: &Image) -> (Image, f32) {
-        let step = (photo.width.max(photo.height) as f32 / MASK_MAX_SIDE as f32).max(1.0);
-        let mw = ((photo.width as f32 / step).round() as u32).max(1);
-        let mh = ((photo.height as f32 / step).round() as u32).max(1);
+        let (mw, mh, step) = Self::working_size(photo.width, photo.height);
         let mut small = Image::new(mw, mh, [0; 4]).expect("mask size is bounded");
         crate::image::resample(
             photo,
@@ -166,6 +164,15 @@ impl ScalpMask {
             &mut small,
         );
         (small, step)
+    }
+
+    /// The working copy's size for a `width`×`height` photo, and image
+    /// pixels per working pixel (1 for photos that are small already).
+    pub fn working_size(width: u32, height: u32) -> (u32, u32, f32) {
+        let step = (width.max(height) as f32 / MASK_MAX_SIDE as f32).max(1.0);
+        let mw = ((width as f32 / step).round() as u32).max(1);
+        let mh = ((height as f32 / step).round() as u32).max(1);
+        (mw, mh, step)
     }
 
     pub fn grow(photo: &Image, frame: &Frame) -> ScalpMask {

@@ -105,6 +105,29 @@ impl Visualizer {
         Ok(buf.as_mut_ptr() as u32)
     }
 
+    /// Reserve the staged photo's working copy (see `workingSize`) and
+    /// return its address; optional (the core makes one otherwise).
+    #[wasm_bindgen(js_name = stageWorkingCopy)]
+    pub fn stage_working_copy(&mut self) -> Result<u32, JsError> {
+        let buf = self.engine.stage_working_copy().map_err(js)?;
+        Ok(buf.as_mut_ptr() as u32)
+    }
+
+    /// `[width, height]` of the working copy of a `width`×`height` photo
+    /// (the photo's own size when it is small enough already).
+    #[wasm_bindgen(js_name = workingSize)]
+    pub fn working_size(width: u32, height: u32) -> Vec<u32> {
+        let (w, h, _) = crate::scalp::ScalpMask::working_size(width, height);
+        vec![w, h]
+    }
+
+    /// Place the dots for the current photo and design ahead of the next
+    /// render (which would otherwise do it).
+    #[wasm_bindgen(js_name = prepareDots)]
+    pub fn prepare_dots(&mut self) -> Result<(), JsError> {
+        self.engine.prepare_dots().map_err(js)
+    }
+
     /// Make the staged pixels the photo; returns the estimated calibration.
     #[wasm_bindgen(js_name = commitPhoto)]
     pub fn commit_photo(&mut self) -> Result<JsValue, JsError> {

@@ -200,19 +200,26 @@ function fieldFor(seed, urls) {
   return fields.get(seed);
 }
 
+/** Resolves in a new task (after the browser may paint and handle input). */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 let decodeWorker = null;
 let decodeQueue = Promise.resolve();
 
 /** RGBA pixels of `bitmap` scaled to width×height, read in a worker when
- * the browser allows (no main-thread freeze for camera-sized photos).
+ * the browser allows (no main-thread freeze for camera-sized photos):
+ * `{pixels, work}`, where `work` is the photo scaled to `workSize`
+ * ([w, h], or null for none) when the worker made it, else null.
  * Requests from several widgets take turns on the one worker. */
-function readPixels(bitmap, width, height) {
-  const job = decodeQueue.then(() => readPixelsNow(bitmap, width, height));
+function readPixels(bitmap, width, height, workSize) {
+  const job = decodeQueue.then(() => readPixelsNow(bitmap, width, height, workSize));
   decodeQueue = job.catch(() => {});
   return job;
 }
 
-async function readPixelsNow(bitmap, width, height) {
+async function readPixelsNow(bitmap, width, height, workSize) {
   if (typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
     try {
       decodeWorker ||= new Worker(new URL('./decode-worker.js', MODULE_URL));
@@ -221,9 +228,11 @@ async function readPixelsNow(bitmap, width, height) {
       const reply = await new Promise((resolve, reject) => {
         decodeWorker.onmessage = (e) => resolve(e.data);
         decodeWorker.onerror = (e) => reject(e);
-        decodeWorker.postMessage({ bitmap: copy, width, height }, [copy]);
+        decodeWorker.postMessage({ bitmap: copy, width, height, work: workSize }, [copy]);
       });
-      if (reply.pixels) return new Uint8ClampedArray(reply.pixels);
+      if (reply.pixels) {
+        return { pixels: new Uint8ClampedArray(reply.pixels), work: reply.work ? new Uint8ClampedArray(reply.work) : null };
+      }
     } catch {
       decodeWorker = null; // fall back to the main thread below
     }
@@ -232,7 +241,7 @@ async function readPixelsNow(bitmap, width, height) {
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(bitmap, 0, 0, width, height);
-  return ctx.getImageData(0, 0, width, height).data;
+  return { pixels: ctx.getImageData(0, 0, width, height).data, work: null };
 }
 
 // ---------------------------------------------------------------- element
@@ -827,8 +836,11 @@ export class HairlineVisualizer extends HTMLElement {
       width = Math.max(1, Math.floor(width * k));
       height = Math.max(1, Math.floor(height * k));
     }
-    // The pixels are read, and the dot field made, in workers meanwhile.
-    const [data] = await Promise.all([readPixels(bitmap, width, height), this._installField()]);
+    // The pixels are read (and a large photo scaled to the core's working
+    // copy), and the dot field made, in workers meanwhile.
+    const work = Array.from(this._glue.Visualizer.workingSize(width, height));
+    const workSize = work[0] < width ? work : null;
+    const [data] = await Promise.all([readPixels(bitmap, width, height, workSize), this._installField()]);
     let ptr;
     try {
       ptr = this._vis.stagePhoto(width, height);
@@ -836,7 +848,14 @@ export class HairlineVisualizer extends HTMLElement {
       throw new VisualizerError('too-large', String(e.message || e));
     }
     // One copy into WASM memory; the core keeps the pixels from here on.
-    new Uint8Array(this._wasm.memory.buffer, ptr, width * height * 4).set(data);
+    new Uint8Array(this._wasm.memory.buffer, ptr, width * height * 4).set(data.pixels);
+    if (data.work) {
+      let wptr = null;
+      try {
+        wptr = this._vis.stageWorkingCopy();
+      } catch { /* the core makes its own working copy */ }
+      if (wptr !== null) new Uint8Array(this._wasm.memory.buffer, wptr, data.work.length).set(data.work);
+    }
     try {
       this._vis.commitPhoto();
     } catch (e) {
@@ -850,6 +869,16 @@ export class HairlineVisualizer extends HTMLElement {
     this._redo = [];
     this._pushHistory();
     this._syncControls();
+    // A camera photo's first preview is a few tasks' work (placing the
+    // dots, scaling the photo to the screen): let the page paint and take
+    // input between them instead of freezing for all of it at once.
+    await nextTask();
+    if (this._vis && this._photo?.width === width && this._photo?.height === height) {
+      try {
+        this._vis.prepareDots();
+      } catch { /* the render reports it */ }
+      await nextTask();
+    }
     this._requestRender();
   }
 

@@ -128,3 +128,47 @@ test('the dot field is made in a worker, and gives the same picture as the core 
   expect(b.workers).toEqual([]);
   expect(a.digest).toBe(b.digest);
 });
+
+test('a large photo is scaled to the working copy in the decode worker, and places the dots as the core scaling it would', async ({ browser }) => {
+  const run = async (withWorkers) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    if (!withWorkers) await page.addInitScript(() => { delete globalThis.Worker; });
+    await ready(page);
+    const result = await page.evaluate(async (photo) => {
+      const el = document.querySelector('hairline-visualizer');
+      // A 2400×1800 photo (larger than the 640 px working copy): the test
+      // portrait enlarged on its backdrop.
+      const src = await createImageBitmap(await (await fetch(photo)).blob());
+      const W = 2400, H = 1800, k = H / src.height, ox = (W - src.width * k) / 2;
+      const canvas = new OffscreenCanvas(W, H);
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(src, 0, 0, 4, 4, 0, 0, W, H);
+      ctx.drawImage(src, ox, 0, src.width * k, H);
+      let staged = 0;
+      const stage = el._vis.stageWorkingCopy;
+      el._vis.stageWorkingCopy = (...args) => { staged++; return stage(...args); };
+      await el.loadImage(await createImageBitmap(canvas));
+      const cal = el.getCalibration();
+      // The hand-marked pupils, so both runs place the dots on the same
+      // frame and only the masks (grown from the working copy) differ.
+      const at = (p) => ({ x: ox + p.x * k, y: p.y * k });
+      el.setCalibration({ leftPupil: at({ x: 177, y: 210 }), rightPupil: at({ x: 292, y: 216 }) });
+      return { staged, cal, dots: el._vis.renderFull().dots };
+    }, PHOTO);
+    await context.close();
+    return result;
+  };
+  const a = await run(true);
+  const b = await run(false);
+  expect(a.staged).toBe(1);
+  expect(b.staged).toBe(0);
+  // The estimated pupils agree within 2 % of their distance, and the scalp
+  // masks let through the same dots within 3 %.
+  const ipd = Math.hypot(b.cal.rightPupil.x - b.cal.leftPupil.x, b.cal.rightPupil.y - b.cal.leftPupil.y);
+  for (const p of ['leftPupil', 'rightPupil']) {
+    expect(Math.hypot(a.cal[p].x - b.cal[p].x, a.cal[p].y - b.cal[p].y)).toBeLessThan(0.02 * ipd);
+  }
+  expect(b.dots).toBeGreaterThan(1000);
+  expect(Math.abs(a.dots - b.dots) / b.dots).toBeLessThan(0.03);
+});

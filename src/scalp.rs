@@ -189,17 +189,20 @@ impl ScalpMask {
             .chunks_exact(4)
             .map(|p| lab([p[0], p[1], p[2]]))
             .collect();
-        let face_at = |i: usize| {
-            let (x, y) = ((i as u32 % mw) as f32 + 0.5, (i as u32 / mw) as f32 + 0.5);
-            frame.to_face(Vec2::new(x * step, y * step))
-        };
+        // Every working pixel's face-frame position, once (the head model's
+        // `asin`s are software routines in WebAssembly).
+        let faces: Vec<Vec2> = (0..n)
+            .map(|i| {
+                let (x, y) = ((i as u32 % mw) as f32 + 0.5, (i as u32 / mw) as f32 + 0.5);
+                frame.to_face(Vec2::new(x * step, y * step))
+            })
+            .collect();
 
         // Reference skin: the median colour of a forehead patch 18–40 mm
         // above the glabella (below any hairline a design allows).
         let mut seeds = Vec::new();
         let mut sample: Vec<[f32; 3]> = Vec::new();
-        for (i, l) in labs.iter().enumerate() {
-            let f = face_at(i);
+        for (i, (l, f)) in labs.iter().zip(&faces).enumerate() {
             if f.x.abs() <= 16.0 && (18.0..=40.0).contains(&f.y) {
                 seeds.push(i);
                 sample.push(*l);
@@ -240,11 +243,9 @@ impl ScalpMask {
             ((a[0] - b[0]).powi(2) * 0.5 + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
         };
         // Region the scalp can be in: above the brows, within a head's width.
-        let allowed: Vec<bool> = (0..n)
-            .map(|i| {
-                let f = face_at(i);
-                f.y > -4.0 && f.x.abs() < 105.0 && f.y < 185.0
-            })
+        let allowed: Vec<bool> = faces
+            .iter()
+            .map(|f| f.y > -4.0 && f.x.abs() < 105.0 && f.y < 185.0)
             .collect();
 
         // The backdrop: grown from the photo's edges through colours like

@@ -53,7 +53,7 @@ export interface Calibration {
 
 export interface VisualizerError extends Error {
   code: 'empty' | 'not-image' | 'heic' | 'corrupt' | 'too-small' | 'too-large' | 'fetch-failed'
-    | 'invalid-image' | 'invalid-design' | 'invalid-calibration' | 'no-photo' | 'load-failed' | 'internal' | string;
+    | 'invalid-image' | 'cancelled' | 'invalid-design' | 'invalid-calibration' | 'no-photo' | 'load-failed' | 'internal' | string;
 }
 
 export interface ConsultRequestDetail {

@@ -258,6 +258,10 @@ export class HairlineVisualizer extends HTMLElement {
     this._vis = null;
     this._wasm = null;
     this._photo = null; // {width, height}
+    this._photoEpoch = 0; // bumped by clearPhoto()
+    this._loadTickets = 0; // loadImage() calls so far
+    this._takenTicket = 0; // the latest call whose photo was taken in
+    this._takingIn = Promise.resolve(); // the photo being taken in (see _takeIn)
     this._view = { zoom: 1, cx: 0, cy: 0 };
     this._mode = 'move';
     this._brushMm = 8;
@@ -434,12 +438,15 @@ export class HairlineVisualizer extends HTMLElement {
   /** Load a photo (File, Blob, URL string, ImageBitmap or HTMLImageElement). */
   async loadImage(source) {
     const t = this._t;
+    // clearPhoto() from now on, or a later load taken in first, cancels this one.
+    const epoch = this._photoEpoch;
+    const ticket = ++this._loadTickets;
     try {
       await this._ensureCore();
       this._setBusy(t.decoding);
       const bitmap = await this._decode(source);
       try {
-        await this._adoptBitmap(bitmap);
+        await this._adoptBitmap(bitmap, epoch, ticket);
       } finally {
         if (bitmap !== source) bitmap.close?.();
       }
@@ -453,7 +460,8 @@ export class HairlineVisualizer extends HTMLElement {
       return detail;
     } catch (e) {
       const err = e instanceof VisualizerError ? e : new VisualizerError('internal', t.errors.internal);
-      this._report(err, e);
+      // Removing the photo while it loads is the visitor's choice, not an error to show.
+      if (err.code !== 'cancelled') this._report(err, e);
       throw err;
     } finally {
       this._setBusy(null);
@@ -763,6 +771,7 @@ export class HairlineVisualizer extends HTMLElement {
 
   /** Forget the photo (it was only ever in this page's memory). */
   clearPhoto() {
+    this._photoEpoch++; // a photo still being taken in is dropped
     if (this._vis) this._vis.clearPhoto();
     this._photo = null;
     this._lastSource = null;
@@ -824,7 +833,7 @@ export class HairlineVisualizer extends HTMLElement {
     }
   }
 
-  async _adoptBitmap(bitmap) {
+  async _adoptBitmap(bitmap, epoch, ticket) {
     const t = this._t;
     let { width, height } = bitmap;
     if (width < MIN_SIDE || height < MIN_SIDE) {
@@ -840,10 +849,29 @@ export class HairlineVisualizer extends HTMLElement {
     // copy), and the dot field made, in workers meanwhile.
     const work = Array.from(this._glue.Visualizer.workingSize(width, height));
     const workSize = work[0] < width ? work : null;
+    const vis = this._vis;
     const [data] = await Promise.all([readPixels(bitmap, width, height, workSize), this._installField()]);
+    // Photos are taken in one at a time, in the order they were read: the
+    // core holds one staged photo, and taking it in spans several tasks.
+    const turn = this._takingIn.catch(() => {}).then(() => this._takeIn(data, width, height, { epoch, ticket, vis }));
+    this._takingIn = turn;
+    await turn;
+  }
+
+  /** Hand the read pixels to the core and show the first preview, in tasks
+   * short enough for the page to paint and take input between them. A
+   * photo removed, replaced by a later loadImage() call, or whose core
+   * restarted meanwhile is not taken in. */
+  async _takeIn(data, width, height, { epoch, ticket, vis }) {
+    const cancelled = () => {
+      if (this._photoEpoch !== epoch || this._vis !== vis || this._takenTicket > ticket) {
+        throw new VisualizerError('cancelled', this._t.errors.cancelled);
+      }
+    };
+    cancelled();
     let ptr;
     try {
-      ptr = this._vis.stagePhoto(width, height);
+      ptr = vis.stagePhoto(width, height);
     } catch (e) {
       throw new VisualizerError('too-large', String(e.message || e));
     }
@@ -852,15 +880,18 @@ export class HairlineVisualizer extends HTMLElement {
     if (data.work) {
       let wptr = null;
       try {
-        wptr = this._vis.stageWorkingCopy();
+        wptr = vis.stageWorkingCopy();
       } catch { /* the core makes its own working copy */ }
       if (wptr !== null) new Uint8Array(this._wasm.memory.buffer, wptr, data.work.length).set(data.work);
     }
+    await nextTask();
+    cancelled();
     try {
-      this._vis.commitPhoto();
+      vis.commitPhoto();
     } catch (e) {
       throw new VisualizerError('invalid-image', String(e.message || e));
     }
+    this._takenTicket = ticket;
     this._photo = { width, height };
     this._suggestShade();
     this._view = { zoom: 1, cx: width / 2, cy: height / 2 };
@@ -869,13 +900,11 @@ export class HairlineVisualizer extends HTMLElement {
     this._redo = [];
     this._pushHistory();
     this._syncControls();
-    // A camera photo's first preview is a few tasks' work (placing the
-    // dots, scaling the photo to the screen): let the page paint and take
-    // input between them instead of freezing for all of it at once.
+    // Placing the dots and the first frame each get a task of their own.
     await nextTask();
-    if (this._vis && this._photo?.width === width && this._photo?.height === height) {
+    if (this._vis === vis && this._photoEpoch === epoch) {
       try {
-        this._vis.prepareDots();
+        vis.prepareDots();
       } catch { /* the render reports it */ }
       await nextTask();
     }

@@ -75,6 +75,47 @@ test('image-load reports the photo size, for two photos and every kind of source
   expect(await choosePhoto(page, THINNING.name)).toEqual(t);
 });
 
+test('of loads started together the latest call\'s photo shows; clearPhoto() during a load cancels it quietly', async ({ page }) => {
+  await nextEvent(page, 0, 'ready');
+  const r = await page.evaluate(async ([a, b]) => {
+    const el = document.querySelector('hairline-visualizer');
+    const errors = [];
+    el.addEventListener('error', (e) => errors.push(e.detail.code));
+    const [ba, bb] = await Promise.all([a, b].map(async (u) => (await fetch(u)).blob()));
+    // Two loads at once (the smaller photo is ready first, either way
+    // round): the latest call's photo shows. The earlier one is taken in
+    // first, or cancelled if the later one was ready before it.
+    const settle = (ps) => Promise.allSettled(ps).then((rs) => rs.map((x) => x.value || x.reason.code));
+    const both = [
+      ...await settle([el.loadImage(ba), el.loadImage(bb)]),
+      ...await settle([el.loadImage(bb), el.loadImage(ba)]),
+    ];
+    const shown = { ...el._photo, cal: !!el.getCalibration() };
+    // Removing the photo while the next one loads: that load is dropped
+    // without an error message, and nothing is shown.
+    const pending = el.loadImage(ba);
+    el.clearPhoto();
+    const cancelled = await pending.then(() => 'resolved', (e) => e.code);
+    const afterClear = { photo: el._photo, cal: el.getCalibration(), message: el.shadowRoot.querySelector('.hv-message')?.dataset.kind || '' };
+    // And the widget loads photos as before.
+    const again = await el.loadImage(bb);
+    return { both, shown, cancelled, afterClear, again, errors };
+  }, [photoUrl(SHAVED), photoUrl(THINNING)]);
+  const s = { width: SHAVED.width, height: SHAVED.height };
+  const t = { width: THINNING.width, height: THINNING.height };
+  expect([s, 'cancelled']).toContainEqual(r.both[0]);
+  expect(r.both[1]).toEqual(t);
+  expect([t, 'cancelled']).toContainEqual(r.both[2]);
+  expect(r.both[3]).toEqual(s);
+  expect(r.shown).toEqual({ ...s, cal: true });
+  expect(r.cancelled).toBe('cancelled');
+  expect(r.afterClear.photo).toBeNull();
+  expect(r.afterClear.cal).toBeNull();
+  expect(r.afterClear.message).not.toBe('error');
+  expect(r.again).toEqual(t);
+  expect(r.errors).toEqual([]);
+});
+
 test('render detail: width and height of the preview, dots > 0, ms', async ({ page }) => {
   await choosePhoto(page, SHAVED.name);
   const r = await nextEvent(page, 0, 'render');

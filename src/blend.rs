@@ -58,11 +58,15 @@ impl Coverage {
     /// starting at the pixel centre `(dx0, dy0)` from the dot's centre.
     pub fn new(q: [f32; 3], edge: f32, peak: f32, dx0: f32, dy0: f32) -> Coverage {
         let [a, b2, c] = q;
-        let dx = |i: f32| dx0 + i;
-        let u = F4::lanes(|i| edge - edge * (a * dx(i) * dx(i) + b2 * dx(i) * dy0 + c * dy0 * dy0));
+        // The same operations, in the same order, as on each lane alone.
+        let splat = F4::splat;
+        let (e, a4, b4, c4, dy) = (splat(edge), splat(a), splat(b2), splat(c), splat(dy0));
+        let dx = splat(dx0) + F4::new([0.0, 1.0, 2.0, 3.0]);
+        let u = e - e * (a4 * dx * dx + b4 * dx * dy + c4 * dy * dy);
         // u(dx + 4) − u(dx) and u(dy + 1) − u(dy).
-        let right = F4::lanes(|i| -edge * (a * (8.0 * dx(i) + 16.0) + 4.0 * b2 * dy0));
-        let down = F4::lanes(|i| -edge * (b2 * dx(i) + c * (2.0 * dy0 + 1.0)));
+        let minus_e = splat(-edge);
+        let right = minus_e * (a4 * (splat(8.0) * dx + splat(16.0)) + splat(4.0) * b4 * dy);
+        let down = minus_e * (b4 * dx + c4 * (splat(2.0) * dy + splat(1.0)));
         Coverage {
             u,
             right,

@@ -25,12 +25,6 @@ pub fn pmin(a: f32, b: f32) -> f32 {
 }
 
 impl F4 {
-    /// `f` at the lane offsets 0, 1, 2, 3.
-    #[inline(always)]
-    pub fn lanes(f: impl Fn(f32) -> f32) -> F4 {
-        F4::new([f(0.0), f(1.0), f(2.0), f(3.0)])
-    }
-
     /// Lanes `x` clamped to 0..=1.
     #[inline(always)]
     pub fn clamp01(self) -> F4 {
@@ -221,6 +215,5 @@ mod tests {
         assert_eq!(a.ceil().to_array(), [1.0, -2.0, 9.0, 1.0]);
         assert_eq!(a.floor().to_array(), [1.0, -3.0, 9.0, 0.0]);
         assert_eq!(a.clamp01().to_array(), [1.0, 0.0, 1.0, 0.1]);
-        assert_eq!(F4::lanes(|i| i * i).to_array(), [0.0, 1.0, 4.0, 9.0]);
     }
 }

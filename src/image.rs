@@ -138,8 +138,8 @@ fn check_size(width: u32, height: u32) -> Result<(), String> {
     Ok(())
 }
 
-/// Test photos: a skin-coloured ellipse (a "head") on a blue backdrop.
-#[cfg(test)]
+/// A skin-coloured ellipse (a "head") on a blue backdrop: the tests'
+/// photos, and the engine's warm-up ([`crate::engine::Engine::warm_up`]).
 pub(crate) fn ellipse_head(
     size: (u32, u32),
     centre: (f32, f32),
@@ -147,7 +147,7 @@ pub(crate) fn ellipse_head(
     skin: [u8; 3],
 ) -> Image {
     let (w, h) = size;
-    let mut im = Image::new(w, h, [65, 105, 165, 255]).expect("test image size");
+    let mut im = Image::new(w, h, [65, 105, 165, 255]).expect("small synthetic image");
     for y in 0..h {
         for x in 0..w {
             let (dx, dy) = (

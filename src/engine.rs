@@ -145,9 +145,6 @@ impl Engine {
 
     // ---- photo ---------------------------------------------------------
 
-    /// A buffer for the next photo's RGBA pixels; the caller fills it and
-    /// then calls [`Engine::commit_photo`]. The current photo stays until
-    /// then, so a failed load loses nothing.
     /// Take a small synthetic portrait through the whole pipeline once
     /// (working copy, estimate, head fit, mask growth, placing a small grid
     /// of dots, preview and full render), in an engine of its own.
@@ -202,6 +199,9 @@ impl Engine {
         Ok(e.render_full()?.dots)
     }
 
+    /// A buffer for the next photo's RGBA pixels; the caller fills it and
+    /// then calls [`Engine::commit_photo`]. The current photo stays until
+    /// then, so a failed load loses nothing.
     pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<&mut [u8], String> {
         self.staged = None;
         self.staged_work = None;

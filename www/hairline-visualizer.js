@@ -915,10 +915,9 @@ export class HairlineVisualizer extends HTMLElement {
    * photo removed, replaced by a later loadImage() call, or whose core
    * restarted meanwhile is not taken in. */
   async _takeIn(data, width, height, { epoch, ticket, vis }) {
+    const stale = () => this._photoEpoch !== epoch || this._vis !== vis || this._takenTicket > ticket;
     const cancelled = () => {
-      if (this._photoEpoch !== epoch || this._vis !== vis || this._takenTicket > ticket) {
-        throw new VisualizerError('cancelled', this._t.errors.cancelled);
-      }
+      if (stale()) throw new VisualizerError('cancelled', this._t.errors.cancelled);
     };
     cancelled();
     let ptr;
@@ -954,7 +953,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._syncControls();
     // Placing the dots and the first frame each get a task of their own.
     await nextTask();
-    if (this._vis === vis && this._photoEpoch === epoch) {
+    if (!stale()) {
       try {
         vis.prepareDots();
       } catch { /* the render reports it */ }

@@ -5,14 +5,16 @@
 //
 // Defaults: --root www, --port $PORT or 8080, --host 127.0.0.1.
 // With SERVE_TEST_PHOTOS=1 in the environment, requests under /__photos/ are
-// also served (read-only) from ../shared/photos relative to the repository
-// root. Tests use that; a normal `make serve` never exposes the photos.
+// also served (read-only) from the shared test photos (../shared/photos
+// beside the repository, or $HV_PHOTOS_DIR; see photos-dir.mjs). Tests use
+// that; a normal `make serve` never exposes the photos.
 
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { photosDir } from './photos-dir.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -106,7 +108,7 @@ if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
 // Mounts: URL prefix -> directory. The longest matching prefix wins.
 const mounts = [{ prefix: '/', dir: root }];
 if (process.env.SERVE_TEST_PHOTOS === '1') {
-  mounts.unshift({ prefix: '/__photos/', dir: path.resolve(REPO_ROOT, '..', 'shared', 'photos') });
+  mounts.unshift({ prefix: '/__photos/', dir: photosDir(REPO_ROOT) });
   // Test-only pages (a clinic page hosting the iframe embed, …).
   // Test-only pages stand for a clinic's own site: they get no CSP of ours.
   mounts.unshift({ prefix: '/__tests/', dir: path.resolve(REPO_ROOT, 'tests', 'e2e', 'pages'), foreign: true });

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
+import { photosDir } from '../../tools/photos-dir.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const PHOTOS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'photos');
+export const PHOTOS_DIR = photosDir(REPO_ROOT);
 export const photoPath = (name) => path.join(PHOTOS_DIR, name);
 export const photoBytes = (name) => fs.readFileSync(photoPath(name));
 

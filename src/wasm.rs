@@ -5,7 +5,7 @@
 use crate::design::{Design, ZoneMode};
 use crate::engine::Engine;
 use crate::geom::Vec2;
-use crate::image::Rect;
+use crate::image::{Image, Rect};
 use crate::scale::Source;
 use wasm_bindgen::prelude::*;
 
@@ -30,6 +30,37 @@ fn js<E: std::fmt::Display>(e: E) -> JsError {
 
 fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
     serde_wasm_bindgen::to_value(v).map_err(js)
+}
+
+/// Put `im` into a 2D context (on screen or offscreen) with its top left at
+/// (`dx`, `dy`), only its left `width` columns if given. The ImageData is a
+/// view of the pixels in WASM memory (no copy here; `putImageData` copies
+/// them into the canvas), used before anything can grow the memory.
+fn put(ctx: &JsValue, im: &Image, dx: f64, dy: f64, width: Option<u32>) -> Result<(), JsError> {
+    use wasm_bindgen::{Clamped, JsCast};
+    use web_sys::{CanvasRenderingContext2d, ImageData, OffscreenCanvasRenderingContext2d};
+    if im.width == 0 || im.height == 0 {
+        return Err(js("nothing has been rendered yet"));
+    }
+    let data =
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&im.data[..]), im.width, im.height)
+            .map_err(|_| js("the browser refused the image data"))?;
+    let (w, h) = (
+        width.map_or(im.width, |w| w.min(im.width)) as f64,
+        im.height as f64,
+    );
+    let done = if let Some(c) = ctx.dyn_ref::<CanvasRenderingContext2d>() {
+        c.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+            &data, dx, dy, 0.0, 0.0, w, h,
+        )
+    } else if let Some(c) = ctx.dyn_ref::<OffscreenCanvasRenderingContext2d>() {
+        c.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+            &data, dx, dy, 0.0, 0.0, w, h,
+        )
+    } else {
+        return Err(js("expected a canvas 2D context"));
+    };
+    done.map_err(|_| js("the canvas refused the image data"))
 }
 
 /// The face detector and landmark net, loaded once per page from the weight
@@ -257,6 +288,49 @@ impl Visualizer {
     pub fn render_preview(&mut self) -> Result<JsValue, JsError> {
         let s = self.engine.render_preview().map_err(js)?;
         to_js(&s)
+    }
+
+    /// Put the preview (photo and dots, as last rendered) into a 2D
+    /// context (`CanvasRenderingContext2D` or its offscreen kind) with its
+    /// top left at (`dx`, `dy`).
+    #[wasm_bindgen(js_name = presentPreview)]
+    pub fn present_preview(&self, ctx: &JsValue, dx: f64, dy: f64) -> Result<(), JsError> {
+        put(ctx, self.engine.preview(), dx, dy, None)
+    }
+
+    /// Put the photo for the current view without dots (the "before")
+    /// into a 2D context at (`dx`, `dy`): only its left `width` columns if
+    /// given (the compare split).
+    #[wasm_bindgen(js_name = presentBase)]
+    pub fn present_base(
+        &self,
+        ctx: &JsValue,
+        dx: f64,
+        dy: f64,
+        width: Option<u32>,
+    ) -> Result<(), JsError> {
+        put(ctx, self.engine.preview_base(), dx, dy, width)
+    }
+
+    /// Put the full-resolution render (see `renderFull`) into a 2D context.
+    #[wasm_bindgen(js_name = presentFull)]
+    pub fn present_full(&self, ctx: &JsValue) -> Result<(), JsError> {
+        let im = self
+            .engine
+            .full()
+            .ok_or_else(|| js("nothing has been rendered at full size"))?;
+        put(ctx, im, 0.0, 0.0, None)
+    }
+
+    /// Put the photo itself, at full resolution and without dots, into a
+    /// 2D context.
+    #[wasm_bindgen(js_name = presentPhoto)]
+    pub fn present_photo(&self, ctx: &JsValue) -> Result<(), JsError> {
+        let im = self
+            .engine
+            .photo()
+            .ok_or_else(|| js("load a photo first"))?;
+        put(ctx, im, 0.0, 0.0, None)
     }
 
     #[wasm_bindgen(js_name = previewPtr)]

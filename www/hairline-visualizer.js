@@ -616,23 +616,21 @@ export class HairlineVisualizer extends HTMLElement {
   /** Render at the photo's full resolution and encode it. */
   async toBlob({ type = 'image/png', quality } = {}) {
     if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
+    const { width, height } = this._photo;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d');
     if (this._noFace) {
       // No face and no taps yet: there is no hairline to show, only the photo.
-      const bmp = await this._photoBitmap();
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      c.getContext('2d').drawImage(bmp, 0, 0);
-      bmp.close();
-      return c.convertToBlob({ type, quality });
+      this._vis.presentPhoto(ctx);
+    } else {
+      this._vis.renderFull();
+      try {
+        this._vis.presentFull(ctx);
+      } finally {
+        this._vis.releaseFull(); // the canvas has the pixels now
+      }
     }
-    const { width, height } = this._vis.renderFull();
-    try {
-      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.fullPtr(), width * height * 4);
-      const canvas = new OffscreenCanvas(width, height);
-      canvas.getContext('2d').putImageData(new ImageData(pixels, width, height), 0, 0);
-      return await canvas.convertToBlob({ type, quality });
-    } finally {
-      this._vis.releaseFull();
-    }
+    return canvas.convertToBlob({ type, quality });
   }
 
   /**
@@ -657,18 +655,14 @@ export class HairlineVisualizer extends HTMLElement {
     return detail;
   }
 
-  /** A small side-by-side before/after JPEG of the head. */
+  /**
+   * A side-by-side before/after JPEG of the head, `width` pixels wide. Each
+   * half is the head's square rendered straight at its output size through
+   * a preview view (the photo resampled, then the dots), so memory stays
+   * bounded by the output whatever the photo's size.
+   */
   async _beforeAfter(width) {
-    const { width: w, height: h } = this._vis.renderFull();
-    let after;
-    try {
-      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.fullPtr(), w * h * 4);
-      const c = new OffscreenCanvas(w, h);
-      c.getContext('2d').putImageData(new ImageData(pixels, w, h), 0, 0);
-      after = await createImageBitmap(c);
-    } finally {
-      this._vis.releaseFull();
-    }
+    const { width: w, height: h } = this._photo;
     const f = this._vis.frame();
     const cal = this._vis.calibration();
     // The head: from below the eyes up; as wide as it is tall.
@@ -679,27 +673,15 @@ export class HairlineVisualizer extends HTMLElement {
     const half = Math.round(width / 2);
     const out = new OffscreenCanvas(half * 2, half);
     const ctx = out.getContext('2d');
-    const before = await this._photoBitmap();
-    ctx.drawImage(before, sx, sy, side, side, 0, 0, half, half);
-    ctx.drawImage(after, sx, sy, side, side, half, 0, half, half);
-    after.close();
-    before.close();
-    return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-  }
-
-  /** The photo (without dots) as a bitmap, read from WASM memory. */
-  async _photoBitmap() {
-    const { width: w, height: h } = this._photo;
-    this._vis.setView(0, 0, w, h, w, h);
     try {
+      this._vis.setView(sx, sy, side, side, half, half);
       this._vis.renderPreview();
-      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.basePtr(), w * h * 4);
-      const c = new OffscreenCanvas(w, h);
-      c.getContext('2d').putImageData(new ImageData(pixels.slice(), w, h), 0, 0);
-      return await createImageBitmap(c);
+      this._vis.presentBase(ctx, 0, 0);
+      this._vis.presentPreview(ctx, half, 0);
     } finally {
       this._requestRender(); // restores the on-screen view
     }
+    return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
   }
 
   /**
@@ -1851,16 +1833,12 @@ export class HairlineVisualizer extends HTMLElement {
     this._vis.setView(x0, y0, x1 - x0, y1 - y0, pw, ph);
     const stats = this._vis.renderPreview();
     const ctx = canvas.getContext('2d');
-    const buffer = this._wasm.memory.buffer;
     // No face found and no taps yet: show the photo alone, no guessed hairline.
-    const shown = this._noFace ? this._vis.basePtr() : this._vis.previewPtr();
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(buffer, shown, pw * ph * 4), pw, ph), 0, 0);
+    if (this._noFace) this._vis.presentBase(ctx, 0, 0);
+    else this._vis.presentPreview(ctx, 0, 0);
     if (this._compare) {
       const splitPx = Math.round(pw * this._split);
-      if (splitPx > 0) {
-        const before = new ImageData(new Uint8ClampedArray(buffer, this._vis.basePtr(), pw * ph * 4), pw, ph);
-        ctx.putImageData(before, 0, 0, 0, 0, splitPx, ph);
-      }
+      if (splitPx > 0) this._vis.presentBase(ctx, 0, 0, splitPx);
       const sx = x0 * L.scale + L.ox + cssW * this._split;
       this._splitLine.style.left = `${sx}px`;
     }

@@ -803,12 +803,22 @@ export class HairlineVisualizer extends HTMLElement {
     }
   }
 
-  /** Forget the photo (it was only ever in this page's memory). */
+  /** Forget the photo (it was only ever in this page's memory), and with it
+   * everything about it: its history (every step holds its calibration),
+   * the pupil taps, the face search and any message about the photo. */
   clearPhoto() {
     this._photoEpoch++; // a photo still being taken in is dropped
     if (this._vis) this._vis.clearPhoto();
     this._photo = null;
     this._lastSource = null;
+    this._undo = [];
+    this._redo = [];
+    this._calTaps = [];
+    this._drag = null;
+    this._pointers.clear();
+    this._noFace = false;
+    this._autoPlacePending = false;
+    this._showMessage(null);
     this._syncControls();
     this._requestRender();
   }
@@ -1009,12 +1019,13 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   undo() {
-    if (this._undo.length < 2) return;
+    if (!this._photo || this._undo.length < 2) return;
     this._redo.push(this._undo.pop());
     this._restore(this._undo[this._undo.length - 1]);
   }
 
   redo() {
+    if (!this._photo) return;
     const snap = this._redo.pop();
     if (!snap) return;
     this._undo.push(snap);
@@ -1441,7 +1452,8 @@ export class HairlineVisualizer extends HTMLElement {
     this._resetBtn.addEventListener('click', () => {
       if (!this._vis) return;
       const d = this.getDesign();
-      this._vis.setDesign(JSON.stringify({ ...JSON.parse(this._vis.withStyle('natural')), zones: [], density: 70, dot_mm: 0.7, look: 'healed', shade: d.shade, symmetric: true }));
+      this._vis.setDesign(JSON.stringify({ ...JSON.parse(this._vis.withStyle('natural')), zones: [], density: 70, dot_mm: 0.7, look: 'healed', hair: 'dark', shade: d.shade, symmetric: true }));
+      this._suggestShade(); // follows the hair colour again
       this._committed();
     });
     this._downloadBtn.addEventListener('click', () => this._download());
@@ -1753,7 +1765,8 @@ export class HairlineVisualizer extends HTMLElement {
 
   /** Placement warnings (never blocking): too low, too straight, lopsided. */
   _syncWarnings() {
-    const list = this._vis ? this._vis.guardrails() : [];
+    // Warnings are about the hairline on the photo: none without one.
+    const list = this._vis && this._photo ? this._vis.guardrails() : [];
     const text = list.map((g) => this._t.guardrails[g.code]?.((g.value_mm / 10).toFixed(1), g.value_mm.toFixed(0))).filter(Boolean);
     this._warnings.replaceChildren(...text.map((t) => el('li', { text: t })));
     this._warnings.hidden = text.length === 0;

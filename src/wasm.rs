@@ -1,12 +1,18 @@
 //! The binding layer: the only file that knows wasm-bindgen. It translates
-//! JS calls into [`Engine`] calls and errors into `JsError`s; pixel buffers
-//! stay in WASM memory and JS reads them through views (pointer + length).
+//! JS calls into [`Engine`] calls and owns everything about memory: pixels
+//! come in from typed arrays and go out into canvas contexts (an
+//! `ImageData` over the pixels in WASM memory, then `putImageData`), so JS
+//! never builds views on WASM memory or computes buffer sizes. Every
+//! failure is a [`crate::error::Error`], turned into a JS `Error` with
+//! `code` and `params` in one place (`From<Error> for JsValue` below).
 
 use crate::design::{Design, ZoneMode};
 use crate::engine::Engine;
+use crate::error::Error;
 use crate::geom::Vec2;
 use crate::image::{Image, Rect};
 use crate::scale::Source;
+use crate::scalp::ScalpMask;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -24,27 +30,49 @@ pub fn start() {
     }));
 }
 
-fn js<E: std::fmt::Display>(e: E) -> JsError {
-    JsError::new(&e.to_string())
+/// The one place a core error becomes a JS value: an `Error` (name
+/// `CoreError`) whose `message` is the English text for developers, `code`
+/// the stable code and `params` the values a translated message needs.
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        let err = js_sys::Error::new(&e.to_string());
+        err.set_name("CoreError");
+        let params = json(&e)
+            .ok()
+            .and_then(|v| js_sys::Reflect::get(&v, &"params".into()).ok())
+            .filter(|p| p.is_object())
+            .unwrap_or_else(|| js_sys::Object::new().into());
+        // Setting properties on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
+        let _ = js_sys::Reflect::set(&err, &"params".into(), &params);
+        err.into()
+    }
 }
 
-fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
-    serde_wasm_bindgen::to_value(v).map_err(js)
+/// A value as a plain JS object, through JSON (numbers keep their shortest
+/// decimal form: 0.05 stays 0.05).
+fn json<T: serde::Serialize>(v: &T) -> Result<JsValue, Error> {
+    let text = serde_json::to_string(v).map_err(Error::internal)?;
+    js_sys::JSON::parse(&text).map_err(|_| Error::internal("JSON.parse refused the core's JSON"))
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, Error> {
+    serde_wasm_bindgen::to_value(v).map_err(Error::internal)
 }
 
 /// Put `im` into a 2D context (on screen or offscreen) with its top left at
 /// (`dx`, `dy`), only its left `width` columns if given. The ImageData is a
 /// view of the pixels in WASM memory (no copy here; `putImageData` copies
 /// them into the canvas), used before anything can grow the memory.
-fn put(ctx: &JsValue, im: &Image, dx: f64, dy: f64, width: Option<u32>) -> Result<(), JsError> {
+fn put(ctx: &JsValue, im: &Image, dx: f64, dy: f64, width: Option<u32>) -> Result<(), Error> {
     use wasm_bindgen::{Clamped, JsCast};
     use web_sys::{CanvasRenderingContext2d, ImageData, OffscreenCanvasRenderingContext2d};
     if im.width == 0 || im.height == 0 {
-        return Err(js("nothing has been rendered yet"));
+        return Err(Error::NotRendered);
     }
     let data =
         ImageData::new_with_u8_clamped_array_and_sh(Clamped(&im.data[..]), im.width, im.height)
-            .map_err(|_| js("the browser refused the image data"))?;
+            .map_err(|_| Error::internal("the browser refused the image data"))?;
     let (w, h) = (
         width.map_or(im.width, |w| w.min(im.width)) as f64,
         im.height as f64,
@@ -58,9 +86,23 @@ fn put(ctx: &JsValue, im: &Image, dx: f64, dy: f64, width: Option<u32>) -> Resul
             &data, dx, dy, 0.0, 0.0, w, h,
         )
     } else {
-        return Err(js("expected a canvas 2D context"));
+        return Err(Error::NotACanvas);
     };
-    done.map_err(|_| js("the canvas refused the image data"))
+    done.map_err(|_| Error::internal("the canvas refused the image data"))
+}
+
+/// Every range, limit and default the element shows or enforces (see
+/// `src/limits.rs`), as `{heightMm: {min, max, step}, …}`.
+#[wasm_bindgen]
+pub fn limits() -> Result<JsValue, Error> {
+    json(&crate::limits::limits())
+}
+
+/// The default design and the controls' starting values:
+/// `{design, ipdMm, brushMm}`.
+#[wasm_bindgen]
+pub fn defaults() -> Result<JsValue, Error> {
+    json(&crate::limits::defaults())
 }
 
 /// The face detector and landmark net, loaded once per page from the weight
@@ -78,14 +120,14 @@ impl FaceDetector {
         detector_weights: &[u8],
         landmarks_manifest: &str,
         landmarks_weights: &[u8],
-    ) -> Result<FaceDetector, JsError> {
+    ) -> Result<FaceDetector, Error> {
         let models = crate::face::FaceModels::load(
             detector_manifest,
             detector_weights,
             landmarks_manifest,
             landmarks_weights,
         )
-        .map_err(js)?;
+        .map_err(|detail| Error::ModelsInvalid { detail })?;
         Ok(FaceDetector { models })
     }
 
@@ -97,30 +139,17 @@ impl FaceDetector {
     }
 }
 
-/// What `autoPlace` found: either a calibration or why not.
-#[derive(serde::Serialize, Default)]
+/// Where `placeFace` put the face.
+#[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct AutoPlaced {
-    ok: bool,
-    code: Option<&'static str>,
-    message: Option<String>,
-    left_pupil: Option<Vec2>,
-    right_pupil: Option<Vec2>,
-    glabella: Option<Vec2>,
-    roll: Option<f32>,
-    px_per_mm: Option<f32>,
-    confidence: Option<f32>,
-    landmarks: Option<Vec<[f32; 2]>>,
-}
-
-impl AutoPlaced {
-    fn failed(e: &crate::engine::AutoPlaceError) -> AutoPlaced {
-        AutoPlaced {
-            code: Some(e.code()),
-            message: Some(e.to_string()),
-            ..AutoPlaced::default()
-        }
-    }
+struct Placed {
+    left_pupil: Vec2,
+    right_pupil: Vec2,
+    glabella: Vec2,
+    roll: f32,
+    px_per_mm: f32,
+    confidence: f32,
+    landmarks: Vec<[f32; 2]>,
 }
 
 /// One visualizer session (one per element).
@@ -151,16 +180,16 @@ impl Visualizer {
     /// address; JS copies the decoded RGBA there once, then calls
     /// `commitPhoto`.
     #[wasm_bindgen(js_name = stagePhoto)]
-    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<u32, JsError> {
-        let buf = self.engine.stage_photo(width, height).map_err(js)?;
+    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<u32, Error> {
+        let buf = self.engine.stage_photo(width, height)?;
         Ok(buf.as_mut_ptr() as u32)
     }
 
     /// Reserve the staged photo's working copy (see `workingSize`) and
     /// return its address; optional (the core makes one otherwise).
     #[wasm_bindgen(js_name = stageWorkingCopy)]
-    pub fn stage_working_copy(&mut self) -> Result<u32, JsError> {
-        let buf = self.engine.stage_working_copy().map_err(js)?;
+    pub fn stage_working_copy(&mut self) -> Result<u32, Error> {
+        let buf = self.engine.stage_working_copy()?;
         Ok(buf.as_mut_ptr() as u32)
     }
 
@@ -168,42 +197,43 @@ impl Visualizer {
     /// (the photo's own size when it is small enough already).
     #[wasm_bindgen(js_name = workingSize)]
     pub fn working_size(width: u32, height: u32) -> Vec<u32> {
-        let (w, h, _) = crate::scalp::ScalpMask::working_size(width, height);
+        let (w, h, _) = ScalpMask::working_size(width, height);
         vec![w, h]
     }
 
     /// Place the dots for the current photo and design ahead of the next
     /// render (which would otherwise do it).
     #[wasm_bindgen(js_name = prepareDots)]
-    pub fn prepare_dots(&mut self) -> Result<(), JsError> {
-        self.engine.prepare_dots().map_err(js)
+    pub fn prepare_dots(&mut self) -> Result<(), Error> {
+        self.engine.prepare_dots()
     }
 
     /// Take a small synthetic portrait through the whole pipeline once, in
     /// an engine of its own, so the WebAssembly engine optimises that code
     /// before the visitor's photo (see `Engine::warm_up`).
     #[wasm_bindgen(js_name = warmUp)]
-    pub fn warm_up() -> Result<(), JsError> {
-        Engine::warm_up().map(|_| ()).map_err(js)
+    pub fn warm_up() -> Result<(), Error> {
+        Engine::warm_up().map(|_| ())
     }
 
     /// Make the staged pixels the photo; returns the estimated calibration.
     #[wasm_bindgen(js_name = commitPhoto)]
-    pub fn commit_photo(&mut self) -> Result<JsValue, JsError> {
-        let c = self.engine.commit_photo().map_err(js)?;
+    pub fn commit_photo(&mut self) -> Result<JsValue, Error> {
+        let c = self.engine.commit_photo()?;
         to_js(&c)
     }
 
     #[wasm_bindgen(js_name = clearPhoto)]
     pub fn clear_photo(&mut self) {
+        self.found = None;
         self.engine.clear_photo();
     }
 
     /// Validate and apply a design given as JSON text.
     #[wasm_bindgen(js_name = setDesign)]
-    pub fn set_design(&mut self, json: &str) -> Result<(), JsError> {
-        let d = Design::from_json(json).map_err(js)?;
-        self.engine.set_design(d).map_err(js)
+    pub fn set_design(&mut self, json: &str) -> Result<(), Error> {
+        let d = Design::from_json(json)?;
+        self.engine.set_design(d)
     }
 
     #[wasm_bindgen(js_name = designJson)]
@@ -214,9 +244,12 @@ impl Visualizer {
     /// A preset's design, keeping the current density, dots, shade, look,
     /// seed and zones.
     #[wasm_bindgen(js_name = withStyle)]
-    pub fn with_style(&self, style: &str) -> Result<String, JsError> {
-        let s = serde_json::from_value(serde_json::Value::String(style.into()))
-            .map_err(|_| js(format!("unknown hairline style \"{style}\"")))?;
+    pub fn with_style(&self, style: &str) -> Result<String, Error> {
+        let s = serde_json::from_value(serde_json::Value::String(style.into())).map_err(|_| {
+            Error::UnknownStyle {
+                got: style.chars().take(40).collect(),
+            }
+        })?;
         Ok(self.engine.design().with_style(s).to_json())
     }
 
@@ -226,6 +259,8 @@ impl Visualizer {
         self.engine.suggested_shade().map(String::from)
     }
 
+    /// Calibrate from the pupils (image px); `source` is "visitor",
+    /// "detected" or "estimated". Returns the calibration.
     #[wasm_bindgen(js_name = setCalibration)]
     pub fn set_calibration(
         &mut self,
@@ -235,25 +270,25 @@ impl Visualizer {
         ry: f32,
         ipd_mm: f32,
         source: &str,
-    ) -> Result<JsValue, JsError> {
+    ) -> Result<JsValue, Error> {
         let source = match source {
             "detected" => Source::Detected,
             "estimated" => Source::Estimated,
             _ => Source::Visitor,
         };
-        let c = self
-            .engine
-            .set_calibration(Vec2::new(lx, ly), Vec2::new(rx, ry), ipd_mm, source)
-            .map_err(js)?;
+        let c =
+            self.engine
+                .set_calibration(Vec2::new(lx, ly), Vec2::new(rx, ry), ipd_mm, source)?;
         to_js(&c)
     }
 
-    pub fn calibration(&self) -> Result<JsValue, JsError> {
+    /// `{leftPupil, rightPupil, ipdMm, source}`, or undefined without a photo.
+    pub fn calibration(&self) -> Result<JsValue, Error> {
         to_js(&self.engine.calibration())
     }
 
     /// Pixels per millimetre, head roll (radians) and glabella (image px).
-    pub fn frame(&self) -> Result<JsValue, JsError> {
+    pub fn frame(&self) -> Result<JsValue, Error> {
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         struct F {
@@ -268,6 +303,8 @@ impl Visualizer {
         }))
     }
 
+    /// Show `w`×`h` image pixels from (`x`, `y`) in a preview of
+    /// `width`×`height`.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(
         &mut self,
@@ -277,16 +314,14 @@ impl Visualizer {
         h: f32,
         width: u32,
         height: u32,
-    ) -> Result<(), JsError> {
-        self.engine
-            .set_view(Rect { x, y, w, h }, width, height)
-            .map_err(js)
+    ) -> Result<(), Error> {
+        self.engine.set_view(Rect { x, y, w, h }, width, height)
     }
 
     /// Render the preview; returns `{width, height, dots}`.
     #[wasm_bindgen(js_name = renderPreview)]
-    pub fn render_preview(&mut self) -> Result<JsValue, JsError> {
-        let s = self.engine.render_preview().map_err(js)?;
+    pub fn render_preview(&mut self) -> Result<JsValue, Error> {
+        let s = self.engine.render_preview()?;
         to_js(&s)
     }
 
@@ -294,7 +329,7 @@ impl Visualizer {
     /// context (`CanvasRenderingContext2D` or its offscreen kind) with its
     /// top left at (`dx`, `dy`).
     #[wasm_bindgen(js_name = presentPreview)]
-    pub fn present_preview(&self, ctx: &JsValue, dx: f64, dy: f64) -> Result<(), JsError> {
+    pub fn present_preview(&self, ctx: &JsValue, dx: f64, dy: f64) -> Result<(), Error> {
         put(ctx, self.engine.preview(), dx, dy, None)
     }
 
@@ -308,29 +343,8 @@ impl Visualizer {
         dx: f64,
         dy: f64,
         width: Option<u32>,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), Error> {
         put(ctx, self.engine.preview_base(), dx, dy, width)
-    }
-
-    /// Put the full-resolution render (see `renderFull`) into a 2D context.
-    #[wasm_bindgen(js_name = presentFull)]
-    pub fn present_full(&self, ctx: &JsValue) -> Result<(), JsError> {
-        let im = self
-            .engine
-            .full()
-            .ok_or_else(|| js("nothing has been rendered at full size"))?;
-        put(ctx, im, 0.0, 0.0, None)
-    }
-
-    /// Put the photo itself, at full resolution and without dots, into a
-    /// 2D context.
-    #[wasm_bindgen(js_name = presentPhoto)]
-    pub fn present_photo(&self, ctx: &JsValue) -> Result<(), JsError> {
-        let im = self
-            .engine
-            .photo()
-            .ok_or_else(|| js("load a photo first"))?;
-        put(ctx, im, 0.0, 0.0, None)
     }
 
     #[wasm_bindgen(js_name = previewPtr)]
@@ -343,32 +357,46 @@ impl Visualizer {
         self.engine.preview_base().data.as_ptr() as u32
     }
 
-    /// Render at full resolution; returns `{width, height, dots}`.
-    #[wasm_bindgen(js_name = renderFull)]
-    pub fn render_full(&mut self) -> Result<JsValue, JsError> {
-        let s = self.engine.render_full().map_err(js)?;
-        to_js(&s)
-    }
-
     #[wasm_bindgen(js_name = fullPtr)]
-    pub fn full_ptr(&self) -> Result<u32, JsError> {
-        let im = self
-            .engine
-            .full()
-            .ok_or_else(|| js("nothing has been rendered at full size"))?;
+    pub fn full_ptr(&self) -> Result<u32, Error> {
+        let im = self.engine.full().ok_or(Error::NotRendered)?;
         Ok(im.data.as_ptr() as u32)
     }
 
+    /// Render at full resolution and keep the result for `presentFull`;
+    /// returns `{width, height, dots}`.
+    #[wasm_bindgen(js_name = renderFull)]
+    pub fn render_full(&mut self) -> Result<JsValue, Error> {
+        let s = self.engine.render_full()?;
+        to_js(&s)
+    }
+
+    /// Put the full-resolution render into a 2D context.
+    #[wasm_bindgen(js_name = presentFull)]
+    pub fn present_full(&self, ctx: &JsValue) -> Result<(), Error> {
+        let im = self.engine.full().ok_or(Error::NotRendered)?;
+        put(ctx, im, 0.0, 0.0, None)
+    }
+
+    /// Free the full-resolution render once it has been presented.
     #[wasm_bindgen(js_name = releaseFull)]
     pub fn release_full(&mut self) {
         self.engine.release_full();
     }
 
+    /// Put the photo itself, at full resolution and without dots, into a
+    /// 2D context.
+    #[wasm_bindgen(js_name = presentPhoto)]
+    pub fn present_photo(&self, ctx: &JsValue) -> Result<(), Error> {
+        let im = self.engine.photo().ok_or(Error::NoPhoto)?;
+        put(ctx, im, 0.0, 0.0, None)
+    }
+
     /// The visible dots in image pixels: `[x, y, radius, strength, …]`
     /// (radius is the mean of the foreshortened axes).
     #[wasm_bindgen(js_name = visibleDots)]
-    pub fn visible_dots(&mut self) -> Result<Vec<f32>, JsError> {
-        let dots = self.engine.visible_dots().map_err(js)?;
+    pub fn visible_dots(&mut self) -> Result<Vec<f32>, Error> {
+        let dots = self.engine.visible_dots()?;
         Ok(dots
             .iter()
             .flat_map(|d| [d.x, d.y, d.r * (d.sx * d.sy).sqrt(), d.strength])
@@ -377,8 +405,9 @@ impl Visualizer {
 
     /// Hand over the dot field for `seed` made by `dotField` in a worker.
     #[wasm_bindgen(js_name = setField)]
-    pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), JsError> {
-        let field = crate::scatter::DotField::from_flat(seed, data).map_err(js)?;
+    pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), Error> {
+        let field = crate::scatter::DotField::from_flat(seed, data)
+            .map_err(|detail| Error::FieldInvalid { detail })?;
         self.engine.set_field(field);
         Ok(())
     }
@@ -390,88 +419,50 @@ impl Visualizer {
     }
 
     /// Placement warnings for the current design: `[{code, value_mm}]`.
-    pub fn guardrails(&self) -> Result<JsValue, JsError> {
+    pub fn guardrails(&self) -> Result<JsValue, Error> {
         to_js(&crate::hairline::guardrails(self.engine.design()))
     }
 
     /// The face's thirds `{upper_mm, middle_mm, lower_mm, balance}` for the
     /// current design, or `null` until a face was found.
-    pub fn thirds(&self) -> Result<JsValue, JsError> {
+    pub fn thirds(&self) -> Result<JsValue, Error> {
         to_js(&self.engine.thirds())
     }
 
-    /// Find the face in the photo and use it as the calibration. Returns
-    /// `{ok: true, leftPupil, rightPupil, glabella, roll, pxPerMm,
-    /// confidence, landmarks}` or `{ok: false, code, message}`.
-    #[wasm_bindgen(js_name = autoPlace)]
-    pub fn auto_place(&mut self, faces: &FaceDetector) -> Result<JsValue, JsError> {
-        let found = self.find(faces);
-        to_js(&if found.ok { self.place()? } else { found })
-    }
-
-    /// The first half of `autoPlace`: find the face (the slow part),
-    /// changing nothing yet. `{ok: true}` or `{ok: false, code, message}`;
-    /// then `placeFace` uses it.
+    /// Find the face in the photo (the slow part), changing nothing yet;
+    /// `placeFace` then uses it. Fails with code `no-face`,
+    /// `several-faces`, `face-too-small`, `face-turned` or `face-invalid`.
     #[wasm_bindgen(js_name = findFace)]
-    pub fn find_face(&mut self, faces: &FaceDetector) -> Result<JsValue, JsError> {
-        to_js(&self.find(faces))
-    }
-
-    /// The second half of `autoPlace`: use the face `findFace` found as the
-    /// calibration (code `stale` if the photo or calibration changed
-    /// since). Returns what `autoPlace` returns.
-    #[wasm_bindgen(js_name = placeFace)]
-    pub fn place_face(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.place()?)
-    }
-}
-
-impl Visualizer {
-    fn find(&mut self, faces: &FaceDetector) -> AutoPlaced {
+    pub fn find_face(&mut self, faces: &FaceDetector) -> Result<(), Error> {
         self.found = None;
-        match self.engine.find_face(&faces.models) {
-            Ok(found) => {
-                self.found = Some(found);
-                AutoPlaced {
-                    ok: true,
-                    ..AutoPlaced::default()
-                }
-            }
-            Err(e) => AutoPlaced::failed(&e),
-        }
+        self.found = Some(self.engine.find_face(&faces.models)?);
+        Ok(())
     }
 
-    fn place(&mut self) -> Result<AutoPlaced, JsError> {
-        let Some(found) = self.found.take() else {
-            return Ok(AutoPlaced::failed(&crate::engine::AutoPlaceError::Stale));
-        };
-        Ok(match self.engine.place_face(&found) {
-            Ok(()) => {
-                let frame = self
-                    .engine
-                    .frame()
-                    .ok_or_else(|| js("no calibration after detection"))?;
-                let det = &found.detection;
-                let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
-                AutoPlaced {
-                    ok: true,
-                    left_pupil: Some(v(det.irises[0])),
-                    right_pupil: Some(v(det.irises[1])),
-                    glabella: Some(frame.glabella),
-                    roll: Some(frame.roll),
-                    px_per_mm: Some(frame.px_per_mm),
-                    confidence: Some(det.confidence),
-                    landmarks: Some(det.landmarks.to_vec()),
-                    ..AutoPlaced::default()
-                }
-            }
-            Err(e) => AutoPlaced::failed(&e),
+    /// Use the face `findFace` found as the calibration (code `stale` if
+    /// the photo or calibration changed since). Returns `{leftPupil,
+    /// rightPupil, glabella, roll, pxPerMm, confidence, landmarks}`.
+    #[wasm_bindgen(js_name = placeFace)]
+    pub fn place_face(&mut self) -> Result<JsValue, Error> {
+        let found = self.found.take().ok_or(Error::Stale)?;
+        self.engine.place_face(&found)?;
+        let frame = self
+            .engine
+            .frame()
+            .ok_or_else(|| Error::internal("no calibration after placing the face"))?;
+        let det = &found.detection;
+        let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
+        to_js(&Placed {
+            left_pupil: v(det.irises[0]),
+            right_pupil: v(det.irises[1]),
+            glabella: frame.glabella,
+            roll: frame.roll,
+            px_per_mm: frame.px_per_mm,
+            confidence: det.confidence,
+            landmarks: det.landmarks.to_vec(),
         })
     }
-}
 
-#[wasm_bindgen]
-impl Visualizer {
     /// Panic on purpose: lets the browser tests prove that a panic becomes
     /// an `error` event and a recovered widget, not a dead one.
     #[doc(hidden)]
@@ -493,17 +484,15 @@ impl Visualizer {
     }
 
     #[wasm_bindgen(js_name = movePoint)]
-    pub fn move_point(&mut self, index: usize, x: f32, y: f32) -> Result<(), JsError> {
-        self.engine.move_point(index, Vec2::new(x, y)).map_err(js)
+    pub fn move_point(&mut self, index: usize, x: f32, y: f32) -> Result<(), Error> {
+        self.engine.move_point(index, Vec2::new(x, y))
     }
 
     /// Move control point `index` by (`dx_mm`, `dy_mm`) on the head: right
     /// and up the face.
     #[wasm_bindgen(js_name = nudgePoint)]
-    pub fn nudge_point(&mut self, index: usize, dx_mm: f32, dy_mm: f32) -> Result<(), JsError> {
-        self.engine
-            .nudge_point(index, Vec2::new(dx_mm, dy_mm))
-            .map_err(js)
+    pub fn nudge_point(&mut self, index: usize, dx_mm: f32, dy_mm: f32) -> Result<(), Error> {
+        self.engine.nudge_point(index, Vec2::new(dx_mm, dy_mm))
     }
 
     /// Start a brush stroke: `mode` is "add", "erase" or "scar".
@@ -514,26 +503,23 @@ impl Visualizer {
         radius_mm: f32,
         x: f32,
         y: f32,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), Error> {
         let mode = match mode {
             "add" => ZoneMode::Add,
             "erase" => ZoneMode::Erase,
             "scar" => ZoneMode::Scar,
             other => {
-                return Err(js(format!(
-                    "unknown brush \"{}\" (add, erase or scar)",
-                    other.chars().take(20).collect::<String>()
-                )))
+                return Err(Error::UnknownBrush {
+                    got: other.chars().take(20).collect(),
+                })
             }
         };
-        self.engine
-            .begin_stroke(mode, radius_mm, Vec2::new(x, y))
-            .map_err(js)
+        self.engine.begin_stroke(mode, radius_mm, Vec2::new(x, y))
     }
 
     #[wasm_bindgen(js_name = extendStroke)]
-    pub fn extend_stroke(&mut self, x: f32, y: f32) -> Result<(), JsError> {
-        self.engine.extend_stroke(Vec2::new(x, y)).map_err(js)
+    pub fn extend_stroke(&mut self, x: f32, y: f32) -> Result<(), Error> {
+        self.engine.extend_stroke(Vec2::new(x, y))
     }
 }
 
@@ -554,11 +540,11 @@ pub struct CopyBench {
 #[wasm_bindgen]
 impl CopyBench {
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: usize) -> Result<CopyBench, JsError> {
+    pub fn new(bytes: usize) -> Result<CopyBench, Error> {
         let mut from = Vec::new();
         let mut to = Vec::new();
-        from.try_reserve_exact(bytes).map_err(js)?;
-        to.try_reserve_exact(bytes).map_err(js)?;
+        from.try_reserve_exact(bytes).map_err(Error::internal)?;
+        to.try_reserve_exact(bytes).map_err(Error::internal)?;
         from.resize(bytes, 7);
         to.resize(bytes, 0);
         Ok(CopyBench { from, to })
@@ -592,10 +578,9 @@ pub struct CompositeBench {
 #[wasm_bindgen]
 impl CompositeBench {
     #[wasm_bindgen(constructor)]
-    pub fn new(width: u32, height: u32, count: u32) -> Result<CompositeBench, JsError> {
-        use crate::image::Image;
-        let mut photo = Image::new(width, height, [196, 146, 116, 255]).map_err(js)?;
-        let out = Image::new(width, height, [0, 0, 0, 255]).map_err(js)?;
+    pub fn new(width: u32, height: u32, count: u32) -> Result<CompositeBench, Error> {
+        let mut photo = Image::new(width, height, [196, 146, 116, 255])?;
+        let out = Image::new(width, height, [0, 0, 0, 255])?;
         // Skin with a gentle light falloff, so the copy is not of a constant.
         for (y, row) in photo.data.chunks_exact_mut(width as usize * 4).enumerate() {
             let f = 1.0 - 0.25 * y as f32 / height as f32;
@@ -643,7 +628,7 @@ impl CompositeBench {
     }
 
     /// Photo + all dots into the output, as a full render does.
-    pub fn render(&mut self) -> Result<(), JsError> {
+    pub fn render(&mut self) -> Result<(), Error> {
         let view = Rect {
             x: 0.0,
             y: 0.0,
@@ -661,7 +646,7 @@ impl CompositeBench {
             None,
             &mut self.scratch,
         )
-        .map_err(js)
+        .map_err(Error::internal)
     }
 
     /// The dots as `[x, y, r, strength, …]` (for the Canvas2D baseline).

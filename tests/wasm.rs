@@ -6,6 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+use hairline_visualizer::error::Error;
 use hairline_visualizer::wasm::Visualizer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -41,23 +42,27 @@ fn in_head(x: u32, y: u32) -> bool {
     dx * dx + dy * dy < 1.0
 }
 
-/// The message of a `JsError`, read back through JS as `Error.prototype.message`.
-fn message(e: JsError) -> String {
+/// The message of a core error as JS sees it: the binding turns every
+/// error into a JS `Error` with a string `code` and an object `params`.
+fn message(e: Error) -> String {
+    let code = e.code();
     let v = JsValue::from(e);
     let err: js_sys::Error = v
         .dyn_into()
         .expect("the binding layer throws JS Error objects");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some(code));
+    assert!(get(&err, "params").is_object(), "params is an object");
     String::from(err.message())
 }
 
-fn ok<T>(r: Result<T, JsError>) -> T {
+fn ok<T>(r: Result<T, Error>) -> T {
     match r {
         Ok(v) => v,
         Err(e) => panic!("unexpected error: {}", message(e)),
     }
 }
 
-fn err<T>(r: Result<T, JsError>) -> String {
+fn err<T>(r: Result<T, Error>) -> String {
     match r {
         Ok(_) => panic!("expected an error"),
         Err(e) => message(e),
@@ -458,4 +463,45 @@ fn clear_photo_forgets_everything_derived_from_it() {
     // A new photo works again.
     stage_head(&mut vis);
     assert_eq!(vis.control_points().len(), 14);
+}
+
+#[wasm_bindgen_test]
+fn errors_reach_js_with_their_code_and_params() {
+    let mut vis = loaded();
+    let mut d = design(&vis);
+    d["density"] = 400.into();
+    let e = vis.set_design(&d.to_string()).unwrap_err();
+    let js: js_sys::Error = JsValue::from(e).dyn_into().unwrap();
+    assert_eq!(String::from(js.name()), "CoreError");
+    assert_eq!(
+        get(&js, "code").as_string().as_deref(),
+        Some("out-of-range")
+    );
+    let params = get(&js, "params");
+    assert_eq!(
+        get(&params, "field").as_string().as_deref(),
+        Some("density")
+    );
+    assert_eq!(num(&params, "min"), 10.0);
+    assert_eq!(num(&params, "max"), 150.0);
+    assert_eq!(num(&params, "got"), 400.0);
+    assert_eq!(
+        String::from(js.message()),
+        "density (density) must be between 10 and 150 dots/cm²; got 400"
+    );
+    // f32 values keep their decimal form (0.2, not 0.20000000298…).
+    let mut d = design(&vis);
+    d["dot_mm"] = serde_json::json!(0.2);
+    let js: js_sys::Error = JsValue::from(vis.set_design(&d.to_string()).unwrap_err())
+        .dyn_into()
+        .unwrap();
+    assert_eq!(num(&get(&js, "params"), "got"), 0.2);
+    assert_eq!(num(&get(&js, "params"), "min"), 0.3);
+    // A failure without values still has an (empty) params object.
+    let mut empty = Visualizer::new();
+    let js: js_sys::Error = JsValue::from(empty.render_preview().unwrap_err())
+        .dyn_into()
+        .unwrap();
+    assert_eq!(get(&js, "code").as_string().as_deref(), Some("no-photo"));
+    assert!(get(&js, "params").is_object());
 }

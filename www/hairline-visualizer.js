@@ -575,23 +575,26 @@ export class HairlineVisualizer extends HTMLElement {
     // Finding the face, then growing the mask for the calibration it gives,
     // in two tasks (the page can paint and take input between them).
     const vis = this._vis;
-    let t0 = performance.now();
-    let r = vis.findFace(faces);
-    let ms = performance.now() - t0;
-    if (r.ok) {
+    let r;
+    let ms = 0;
+    try {
+      let t0 = performance.now();
+      vis.findFace(faces);
+      ms = performance.now() - t0;
       await nextTask();
       if (this._vis !== vis) throw new VisualizerError('cancelled', t.errors.cancelled);
       t0 = performance.now();
       r = vis.placeFace();
       ms += performance.now() - t0;
+    } catch (e) {
+      if (e instanceof VisualizerError) throw e;
       // The photo or calibration changed meanwhile: this face is stale.
-      if (r.code === 'stale') throw new VisualizerError('cancelled', t.errors.cancelled);
-    }
-    if (!r.ok) {
-      const err = new VisualizerError(r.code, t.autoPlaceErrors[r.code] || r.message);
+      if (e.code === 'stale') throw new VisualizerError('cancelled', t.errors.cancelled);
+      const code = e.code === 'face-invalid' ? 'invalid' : e.code;
+      const err = new VisualizerError(code, t.autoPlaceErrors[code] || e.message);
       this._noFace = true;
       this._setMode('calibrate');
-      this._report(err);
+      this._report(err, e);
       this._syncControls();
       this._requestRender();
       throw err;

@@ -13,6 +13,7 @@ use crate::geom::Vec2;
 use crate::image::{Image, Rect};
 use crate::scale::Source;
 use crate::scalp::ScalpMask;
+use js_sys::Uint8ClampedArray;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -105,6 +106,13 @@ pub fn defaults() -> Result<JsValue, Error> {
     json(&crate::limits::defaults())
 }
 
+/// Bytes of WebAssembly memory in use (it only grows), for tests and the
+/// benchmark.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size::<0>() * 65536) as f64
+}
+
 /// The face detector and landmark net, loaded once per page from the weight
 /// files the site ships (tfjs manifest + shard each).
 #[wasm_bindgen]
@@ -158,6 +166,8 @@ pub struct Visualizer {
     engine: Engine,
     /// A face `findFace` found, for `placeFace`.
     found: Option<crate::engine::FoundFace>,
+    /// The size of the staged photo, to check its working copy's length.
+    staged: Option<(u32, u32)>,
 }
 
 impl Default for Visualizer {
@@ -173,24 +183,50 @@ impl Visualizer {
         Visualizer {
             engine: Engine::new(),
             found: None,
+            staged: None,
         }
     }
 
-    /// Reserve the next photo's pixel buffer in WASM memory and return its
-    /// address; JS copies the decoded RGBA there once, then calls
-    /// `commitPhoto`.
+    /// Copy the next photo's RGBA pixels (`width`×`height`, 4 bytes each)
+    /// into WASM memory; `commitPhoto` then makes them the photo. The
+    /// current photo stays until then.
     #[wasm_bindgen(js_name = stagePhoto)]
-    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<u32, Error> {
+    pub fn stage_photo(
+        &mut self,
+        width: u32,
+        height: u32,
+        pixels: &Uint8ClampedArray,
+    ) -> Result<(), Error> {
+        self.staged = None;
+        let expected = width as u64 * height as u64 * 4;
+        if pixels.length() as u64 != expected {
+            return Err(Error::PixelCount {
+                expected,
+                got: pixels.length() as u64,
+            });
+        }
         let buf = self.engine.stage_photo(width, height)?;
-        Ok(buf.as_mut_ptr() as u32)
+        pixels.copy_to(buf);
+        self.staged = Some((width, height));
+        Ok(())
     }
 
-    /// Reserve the staged photo's working copy (see `workingSize`) and
-    /// return its address; optional (the core makes one otherwise).
+    /// Hand over the staged photo scaled to `workingSize` (the browser
+    /// scales it in a worker); optional, the core makes one otherwise.
     #[wasm_bindgen(js_name = stageWorkingCopy)]
-    pub fn stage_working_copy(&mut self) -> Result<u32, Error> {
+    pub fn stage_working_copy(&mut self, pixels: &Uint8ClampedArray) -> Result<(), Error> {
+        let (w, h) = self.staged.ok_or(Error::NothingStaged)?;
+        let (ww, wh, _) = ScalpMask::working_size(w, h);
+        let expected = ww as u64 * wh as u64 * 4;
+        if pixels.length() as u64 != expected {
+            return Err(Error::PixelCount {
+                expected,
+                got: pixels.length() as u64,
+            });
+        }
         let buf = self.engine.stage_working_copy()?;
-        Ok(buf.as_mut_ptr() as u32)
+        pixels.copy_to(buf);
+        Ok(())
     }
 
     /// `[width, height]` of the working copy of a `width`×`height` photo
@@ -219,12 +255,14 @@ impl Visualizer {
     /// Make the staged pixels the photo; returns the estimated calibration.
     #[wasm_bindgen(js_name = commitPhoto)]
     pub fn commit_photo(&mut self) -> Result<JsValue, Error> {
+        self.staged = None;
         let c = self.engine.commit_photo()?;
         to_js(&c)
     }
 
     #[wasm_bindgen(js_name = clearPhoto)]
     pub fn clear_photo(&mut self) {
+        self.staged = None;
         self.found = None;
         self.engine.clear_photo();
     }
@@ -345,22 +383,6 @@ impl Visualizer {
         width: Option<u32>,
     ) -> Result<(), Error> {
         put(ctx, self.engine.preview_base(), dx, dy, width)
-    }
-
-    #[wasm_bindgen(js_name = previewPtr)]
-    pub fn preview_ptr(&self) -> u32 {
-        self.engine.preview().data.as_ptr() as u32
-    }
-
-    #[wasm_bindgen(js_name = basePtr)]
-    pub fn base_ptr(&self) -> u32 {
-        self.engine.preview_base().data.as_ptr() as u32
-    }
-
-    #[wasm_bindgen(js_name = fullPtr)]
-    pub fn full_ptr(&self) -> Result<u32, Error> {
-        let im = self.engine.full().ok_or(Error::NotRendered)?;
-        Ok(im.data.as_ptr() as u32)
     }
 
     /// Render at full resolution and keep the result for `presentFull`;
@@ -530,136 +552,145 @@ pub fn dot_field(seed: u32) -> Vec<f32> {
     crate::scatter::DotField::generate(seed).to_flat()
 }
 
-/// Two buffers for the benchmark's floor: one full-image copy inside WASM.
-#[wasm_bindgen]
-pub struct CopyBench {
-    from: Vec<u8>,
-    to: Vec<u8>,
-}
+/// The benchmark's fixtures: the memcpy floor and the compositor stress
+/// test.
+mod bench {
+    use super::put;
+    use crate::design::Design;
+    use crate::error::Error;
+    use crate::geom::Vec2;
+    use crate::image::{Image, Rect};
+    use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-impl CopyBench {
-    #[wasm_bindgen(constructor)]
-    pub fn new(bytes: usize) -> Result<CopyBench, Error> {
-        let mut from = Vec::new();
-        let mut to = Vec::new();
-        from.try_reserve_exact(bytes).map_err(Error::internal)?;
-        to.try_reserve_exact(bytes).map_err(Error::internal)?;
-        from.resize(bytes, 7);
-        to.resize(bytes, 0);
-        Ok(CopyBench { from, to })
+    /// Two buffers for the benchmark's floor: one full-image copy inside
+    /// WASM, and presenting the copied buffer (putImageData).
+    #[wasm_bindgen]
+    pub struct CopyBench {
+        from: Vec<u8>,
+        to: Image,
     }
 
-    /// Copy the whole buffer once, with the renderer's copy.
-    pub fn copy(&mut self) {
-        crate::image::copy_pixels(&mut self.to, &self.from);
+    #[wasm_bindgen]
+    impl CopyBench {
+        #[wasm_bindgen(constructor)]
+        pub fn new(width: u32, height: u32) -> Result<CopyBench, Error> {
+            let from = Image::new(width, height, [7, 7, 7, 7])?.data;
+            let to = Image::zeroed(width, height)?;
+            Ok(CopyBench { from, to })
+        }
+
+        /// Copy the whole buffer once, with the renderer's copy.
+        pub fn copy(&mut self) {
+            crate::image::copy_pixels(&mut self.to.data, &self.from);
+        }
+
+        /// Put the copied buffer into a 2D context.
+        pub fn present(&self, ctx: &JsValue) -> Result<(), Error> {
+            put(ctx, &self.to, 0.0, 0.0, None)
+        }
     }
 
-    /// Address of the copied buffer (for `putImageData`).
-    pub fn ptr(&self) -> u32 {
-        self.to.as_ptr() as u32
+    /// The benchmark's compositor stress test: a 12 MP scalp close-up with
+    /// ~100,000 dots (more than a frontal photo ever shows), drawn by the
+    /// same band compositor as every render. Dots sit on a jittered grid at
+    /// the design's default density (70 dots/cm²) and healed dot size;
+    /// sizes and darkness vary ±15 % as in the field.
+    #[wasm_bindgen]
+    pub struct CompositeBench {
+        photo: Image,
+        out: Image,
+        dots: Vec<crate::render::VisibleDot>,
+        design: Design,
+        scratch: crate::render::Scratch,
     }
-}
 
-/// The benchmark's compositor stress test: a 12 MP scalp close-up with
-/// ~100,000 dots (more than a frontal photo ever shows), drawn by the same
-/// band compositor as every render. Dots sit on a jittered grid at the
-/// design's default density (70 dots/cm²) and healed dot size; sizes and
-/// darkness vary ±15 % as in the field.
-#[wasm_bindgen]
-pub struct CompositeBench {
-    photo: crate::image::Image,
-    out: crate::image::Image,
-    dots: Vec<crate::render::VisibleDot>,
-    design: Design,
-    scratch: crate::render::Scratch,
-}
-
-#[wasm_bindgen]
-impl CompositeBench {
-    #[wasm_bindgen(constructor)]
-    pub fn new(width: u32, height: u32, count: u32) -> Result<CompositeBench, Error> {
-        let mut photo = Image::new(width, height, [196, 146, 116, 255])?;
-        let out = Image::new(width, height, [0, 0, 0, 255])?;
-        // Skin with a gentle light falloff, so the copy is not of a constant.
-        for (y, row) in photo.data.chunks_exact_mut(width as usize * 4).enumerate() {
-            let f = 1.0 - 0.25 * y as f32 / height as f32;
-            for px in row.chunks_exact_mut(4) {
-                for c in &mut px[..3] {
-                    *c = (*c as f32 * f) as u8;
+    #[wasm_bindgen]
+    impl CompositeBench {
+        #[wasm_bindgen(constructor)]
+        pub fn new(width: u32, height: u32, count: u32) -> Result<CompositeBench, Error> {
+            let mut photo = Image::new(width, height, [196, 146, 116, 255])?;
+            let out = Image::new(width, height, [0, 0, 0, 255])?;
+            // Skin with a gentle light falloff, so the copy is not of a constant.
+            for (y, row) in photo.data.chunks_exact_mut(width as usize * 4).enumerate() {
+                let f = 1.0 - 0.25 * y as f32 / height as f32;
+                for px in row.chunks_exact_mut(4) {
+                    for c in &mut px[..3] {
+                        *c = (*c as f32 * f) as u8;
+                    }
                 }
             }
-        }
-        let design = Design::default();
-        // Grid spacing for `count` dots over the image; at 70 dots/cm² that
-        // spacing is 1.195 mm, which sets the scale and the dot size.
-        let spacing = ((width as f32 * height as f32) / count.max(1) as f32).sqrt();
-        let px_per_mm = spacing / (10.0 / design.density.sqrt());
-        let look = crate::pigment::look_params(design.look);
-        let r = design.dot_mm * 0.5 * look.size * px_per_mm;
-        let mut rng = crate::rng::Rng::new(7);
-        let mut dots = Vec::with_capacity(count as usize);
-        let (cols, rows) = (
-            (width as f32 / spacing) as u32,
-            (height as f32 / spacing) as u32,
-        );
-        for j in 0..rows {
-            for i in 0..cols {
-                let mut jitter = |amount: f32| (rng.next_f32() - 0.5) * amount;
-                dots.push(crate::render::VisibleDot {
-                    x: (i as f32 + 0.5 + jitter(0.6)) * spacing,
-                    y: (j as f32 + 0.5 + jitter(0.6)) * spacing,
-                    r: r * (1.0 + jitter(0.3)),
-                    sx: 1.0,
-                    sy: 1.0,
-                    strength: 0.67 * (1.0 + jitter(0.3)),
-                    soft: 1.0 + jitter(0.4),
-                });
+            let design = Design::default();
+            // Grid spacing for `count` dots over the image; at 70 dots/cm²
+            // that spacing is 1.195 mm, which sets the scale and the dot size.
+            let spacing = ((width as f32 * height as f32) / count.max(1) as f32).sqrt();
+            let px_per_mm = spacing / (10.0 / design.density.sqrt());
+            let look = crate::pigment::look_params(design.look);
+            let r = design.dot_mm * 0.5 * look.size * px_per_mm;
+            let mut rng = crate::rng::Rng::new(7);
+            let mut dots = Vec::with_capacity(count as usize);
+            let (cols, rows) = (
+                (width as f32 / spacing) as u32,
+                (height as f32 / spacing) as u32,
+            );
+            for j in 0..rows {
+                for i in 0..cols {
+                    let mut jitter = |amount: f32| (rng.next_f32() - 0.5) * amount;
+                    dots.push(crate::render::VisibleDot {
+                        x: (i as f32 + 0.5 + jitter(0.6)) * spacing,
+                        y: (j as f32 + 0.5 + jitter(0.6)) * spacing,
+                        r: r * (1.0 + jitter(0.3)),
+                        sx: 1.0,
+                        sy: 1.0,
+                        strength: 0.67 * (1.0 + jitter(0.3)),
+                        soft: 1.0 + jitter(0.4),
+                    });
+                }
             }
+            dots.sort_by(|a, b| crate::render::raster_order((a.x, a.y), (b.x, b.y)));
+            Ok(CompositeBench {
+                photo,
+                out,
+                dots,
+                design,
+                scratch: Default::default(),
+            })
         }
-        dots.sort_by(|a, b| crate::render::raster_order((a.x, a.y), (b.x, b.y)));
-        Ok(CompositeBench {
-            photo,
-            out,
-            dots,
-            design,
-            scratch: Default::default(),
-        })
-    }
 
-    /// Photo + all dots into the output, as a full render does.
-    pub fn render(&mut self) -> Result<(), Error> {
-        let view = Rect {
-            x: 0.0,
-            y: 0.0,
-            w: self.photo.width as f32,
-            h: self.photo.height as f32,
-        };
-        let axes = (Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0));
-        crate::render::render_over(
-            &mut self.out,
-            &self.photo,
-            view,
-            axes,
-            &self.dots,
-            &self.design,
-            None,
-            &mut self.scratch,
-        )
-        .map_err(Error::internal)
-    }
+        /// Photo + all dots into the output, as a full render does.
+        pub fn render(&mut self) -> Result<(), Error> {
+            let view = Rect {
+                x: 0.0,
+                y: 0.0,
+                w: self.photo.width as f32,
+                h: self.photo.height as f32,
+            };
+            let axes = (Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0));
+            crate::render::render_over(
+                &mut self.out,
+                &self.photo,
+                view,
+                axes,
+                &self.dots,
+                &self.design,
+                None,
+                &mut self.scratch,
+            )
+            .map_err(Error::internal)
+        }
 
-    /// The dots as `[x, y, r, strength, …]` (for the Canvas2D baseline).
-    pub fn dots(&self) -> Vec<f32> {
-        self.dots
-            .iter()
-            .flat_map(|d| [d.x, d.y, d.r, d.strength.min(1.0)])
-            .collect()
-    }
+        /// The dots as `[x, y, r, strength, …]` (for the Canvas2D baseline).
+        pub fn dots(&self) -> Vec<f32> {
+            self.dots
+                .iter()
+                .flat_map(|d| [d.x, d.y, d.r, d.strength.min(1.0)])
+                .collect()
+        }
 
-    /// Address of the photo's pixels (the Canvas2D baseline draws on them).
-    #[wasm_bindgen(js_name = photoPtr)]
-    pub fn photo_ptr(&self) -> u32 {
-        self.photo.data.as_ptr() as u32
+        /// Put the photo (without dots; the Canvas2D baseline draws on it)
+        /// into a 2D context.
+        #[wasm_bindgen(js_name = presentPhoto)]
+        pub fn present_photo(&self, ctx: &JsValue) -> Result<(), Error> {
+            put(ctx, &self.photo, 0.0, 0.0, None)
+        }
     }
 }

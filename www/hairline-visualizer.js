@@ -915,20 +915,16 @@ export class HairlineVisualizer extends HTMLElement {
       if (stale()) throw new VisualizerError('cancelled', this._t.errors.cancelled);
     };
     cancelled();
-    let ptr;
     try {
-      ptr = vis.stagePhoto(width, height);
+      // One copy into WASM memory; the core keeps the pixels from here on.
+      vis.stagePhoto(width, height, data.pixels);
     } catch (e) {
       throw new VisualizerError('too-large', String(e.message || e));
     }
-    // One copy into WASM memory; the core keeps the pixels from here on.
-    new Uint8Array(this._wasm.memory.buffer, ptr, width * height * 4).set(data.pixels);
     if (data.work) {
-      let wptr = null;
       try {
-        wptr = vis.stageWorkingCopy();
+        vis.stageWorkingCopy(data.work);
       } catch { /* the core makes its own working copy */ }
-      if (wptr !== null) new Uint8Array(this._wasm.memory.buffer, wptr, data.work.length).set(data.work);
     }
     await nextTask();
     cancelled();

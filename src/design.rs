@@ -226,7 +226,7 @@ impl Design {
                 })
             }
         }
-        let design: Design = serde_path_to_error::deserialize(value).map_err(field_error)?;
+        let design = Design::deserialize(&value).map_err(|e| field_error(obj, &e))?;
         design.validate()?;
         Ok(design)
     }
@@ -318,44 +318,40 @@ fn range(field: &str, v: f32, r: Range, unit: &str) -> Result<(), Error> {
 }
 
 /// A field that did not parse: unknown, missing, or of the wrong type or
-/// value. The field is the design's top-level one (where a visitor would
-/// look); `path` locates the problem inside it.
-fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let path = e.path().to_string();
-    let detail = e.inner().to_string();
-    let top: String = path
-        .trim_start_matches('.')
-        .split(['.', '['])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .take(40)
-        .collect();
-    // serde names an unknown or missing field in backticks.
+/// value. serde names an unknown or missing field (in backticks); a wrong
+/// value it only describes, so the field is found by putting each of the
+/// design's fields alone into the default design until one fails (the
+/// same parser again: no second copy of it in the wasm, and only on this
+/// path).
+fn field_error(obj: &serde_json::Map<String, serde_json::Value>, e: &serde_json::Error) -> Error {
+    let detail: String = e.to_string().chars().take(200).collect();
     let quoted = || {
         detail
             .split('`')
             .nth(1)
             .map(|s| s.chars().take(40).collect::<String>())
     };
-    let nested = path.contains('[') || path.trim_start_matches('.').contains('.');
-    if !nested {
-        if detail.starts_with("unknown field") {
-            if let Some(field) = quoted() {
-                return Error::DesignUnknownField { field };
-            }
+    if let Some(field) = quoted() {
+        if detail.starts_with("unknown field") && obj.contains_key(&field) {
+            return Error::DesignUnknownField { field };
         }
-        if detail.starts_with("missing field") {
-            if let Some(field) = quoted() {
-                return Error::DesignMissingField { field };
-            }
+        if detail.starts_with("missing field") && !obj.contains_key(&field) {
+            return Error::DesignMissingField { field };
         }
     }
-    Error::DesignWrongValue {
-        field: if top.is_empty() { "design".into() } else { top },
-        path: path.chars().take(80).collect(),
-        detail: detail.chars().take(200).collect(),
-    }
+    let defaults = serde_json::to_value(Design::default()).unwrap_or_default();
+    let field = obj
+        .iter()
+        .find(|(k, v)| {
+            let mut one = defaults.clone();
+            one[k.as_str()] = (*v).clone();
+            Design::deserialize(&one).is_err()
+        })
+        .map_or_else(
+            || "design".to_string(),
+            |(k, _)| k.chars().take(40).collect(),
+        );
+    Error::DesignWrongValue { field, detail }
 }
 
 #[cfg(test)]
@@ -446,7 +442,7 @@ mod tests {
             serde_json::json!([{"mode": "add", "radius_mm": 5, "points": [[0, 0]], "x": 1}]);
         let e = code(&v);
         assert!(
-            matches!(&e, Error::DesignWrongValue { field, path, .. } if field == "zones" && path.starts_with("zones[0]")),
+            matches!(&e, Error::DesignWrongValue { field, detail } if field == "zones" && detail.contains("`x`")),
             "{e:?}"
         );
         let mut v = good.clone();

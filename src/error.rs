@@ -78,13 +78,9 @@ pub enum Error {
     DesignUnknownField { field: String },
     /// A required field that is missing.
     DesignMissingField { field: String },
-    /// A field whose value has the wrong type or is not one of its choices
-    /// (`path` locates it inside the field, e.g. `zones[2].mode`).
-    DesignWrongValue {
-        field: String,
-        path: String,
-        detail: String,
-    },
+    /// A field whose value has the wrong type or is not one of its
+    /// choices (`detail`: the parser's words, for developers).
+    DesignWrongValue { field: String, detail: String },
     /// A number outside its range (`unit`: `mm`, `dots/cm²` or empty).
     OutOfRange {
         field: String,
@@ -327,8 +323,8 @@ impl fmt::Display for Error {
             DesignMissingField { field } => {
                 write!(f, "the design has a problem: missing field `{field}`")
             }
-            DesignWrongValue { path, detail, .. } => {
-                write!(f, "the design has a problem at `{path}`: {detail}")
+            DesignWrongValue { field, detail } => {
+                write!(f, "the design has a problem in `{field}`: {detail}")
             }
             OutOfRange {
                 field,

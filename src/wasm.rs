@@ -486,8 +486,9 @@ impl Visualizer {
     }
 
     /// Panic on purpose: lets the browser tests prove that a panic becomes
-    /// an `error` event and a recovered widget, not a dead one.
-    #[doc(hidden)]
+    /// an `error` event and a recovered widget, not a dead one. Only in the
+    /// test build (feature `test-panic`, `make build-test`).
+    #[cfg(feature = "test-panic")]
     #[wasm_bindgen(js_name = testPanic)]
     pub fn test_panic(&mut self) {
         panic!("test panic requested");
@@ -553,7 +554,8 @@ pub fn dot_field(seed: u32) -> Vec<f32> {
 }
 
 /// The benchmark's fixtures: the memcpy floor and the compositor stress
-/// test.
+/// test. Only in the test build (feature `bench`, `make build-test`).
+#[cfg(feature = "bench")]
 mod bench {
     use super::put;
     use crate::design::Design;

@@ -4,10 +4,11 @@
 //   node tools/serve.mjs [--root DIR] [--port N] [--host H] [--verbose]
 //
 // Defaults: --root www, --port $PORT or 8080, --host 127.0.0.1.
-// With SERVE_TEST_PHOTOS=1 in the environment, requests under /__photos/ are
-// also served (read-only) from the shared test photos (../shared/photos
-// beside the repository, or $HV_PHOTOS_DIR; see photos-dir.mjs). Tests use
-// that; a normal `make serve` never exposes the photos.
+// With SERVE_TEST_PHOTOS=1 in the environment (the tests), three test
+// mounts are added: /__photos/ (read-only) from the shared test photos
+// (../shared/photos beside the repository, or $HV_PHOTOS_DIR; see
+// photos-dir.mjs), /__tests/ from tests/e2e/pages, and /__testpkg/ from the
+// test build in target/pkg-test. A normal `make serve` exposes none of them.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -112,6 +113,9 @@ if (process.env.SERVE_TEST_PHOTOS === '1') {
   // Test-only pages (a clinic page hosting the iframe embed, …).
   // Test-only pages stand for a clinic's own site: they get no CSP of ours.
   mounts.unshift({ prefix: '/__tests/', dir: path.resolve(REPO_ROOT, 'tests', 'e2e', 'pages'), foreign: true });
+  // The test build (`make build-test`: bench fixtures, the test panic),
+  // laid out like the site: an element with base-url="/__testpkg/" loads it.
+  mounts.unshift({ prefix: '/__testpkg/', dir: path.resolve(REPO_ROOT, 'target', 'pkg-test') });
 }
 
 function baseHeaders(contentType, urlPath = '', foreign = false) {

@@ -103,6 +103,10 @@ try {
     const zones = [{ mode: 'add', radius_mm: 60, points: [[-60, 40], [60, 40], [60, 110], [-60, 110], [0, 75]] }];
     el.setDesign({ ...el.getDesign(), height_mm: 55, density: 150, zones });
     const vis = el._vis, glue = await import(el._simd ? '/pkg/simd/hairline_visualizer.js' : '/pkg/hairline_visualizer.js');
+    // The floor and the stress test are fixtures of the test build (make
+    // build-test), an instance of its own beside the element's.
+    const bench = await import('/__testpkg/pkg/simd/hairline_visualizer.js');
+    await bench.default({ module_or_path: '/__testpkg/pkg/simd/hairline_visualizer_bg.wasm' });
     const out = [];
     const canvas = new OffscreenCanvas(W, H);
     const ctx = canvas.getContext('2d');
@@ -136,7 +140,7 @@ try {
     // (the floor's copy buffers come after this).
     out.push({ name: 'memory: wasm peak', width: W, height: H, dots: 0, median_ms: null, wasm_bytes: glue.memoryBytes(), image_buffers: glue.memoryBytes() / (W * H * 4) });
     // floor: one memcpy of the buffer inside WASM, and putImageData of it.
-    const cb = new glue.CopyBench(W, H);
+    const cb = new bench.CopyBench(W, H);
     const memcpy = await time(reps, () => cb.copy());
     const put = await time(reps, () => cb.present(ctx));
     cb.free();
@@ -145,7 +149,7 @@ try {
 
     // stress: ~100,000 dots on a 12 MP scalp close-up (more than a frontal
     // photo shows), through the same compositor, and Canvas2D drawing them.
-    const sb = new glue.CompositeBench(W, H, 100000);
+    const sb = new bench.CompositeBench(W, H, 100000);
     const stress = await time(reps, () => sb.render());
     const sdots = sb.dots();
     sb.presentPhoto(ctx);

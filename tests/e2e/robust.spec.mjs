@@ -17,6 +17,10 @@ async function ready(page) {
 }
 
 test('a panic in the core is reported and the widget recovers with the same photo and design', async ({ page }) => {
+  // The test build (make build-test) has the panic to trigger.
+  await page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
+    document.querySelector('hairline-visualizer').setAttribute('base-url', '/__testpkg/');
+  }));
   await ready(page);
   const result = await page.evaluate(async ({ PHOTO, PUPILS }) => {
     const el = document.querySelector('hairline-visualizer');

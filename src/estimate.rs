@@ -6,7 +6,7 @@
 use crate::geom::Vec2;
 use crate::image::{resample, Image, Rect};
 use crate::scale::{Calibration, Frame, Head, Source, DEFAULT_IPD_MM};
-use crate::scalp::lab;
+use crate::color::lab;
 
 /// Face width at eye level (temple to temple) in mm, for the guess.
 const FACE_WIDTH_MM: f32 = 145.0;

@@ -12,6 +12,7 @@
 //!
 //! - [`design`]: the versioned, validated design model (serde).
 //! - [`geom`]: small vector helpers.
+//! - [`color`]: sRGB, linear light and L*a*b*.
 //! - [`scale`]: pupils → pixels per millimetre, head roll, glabella.
 //! - [`estimate`]: a first calibration guessed from the photo's skin region.
 //! - [`face`]: face box and 68 landmarks (a port of face-api's nets) → pupils,
@@ -29,6 +30,7 @@
 //! - [`engine`]: the stateful session the binding layer drives.
 
 pub mod blend;
+pub mod color;
 pub mod design;
 pub mod engine;
 pub mod estimate;

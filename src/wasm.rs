@@ -538,6 +538,14 @@ impl CompositeBench {
         let px_per_mm = spacing / (10.0 / design.density.sqrt());
         let look = crate::pigment::look_params(design.look);
         let r = design.dot_mm * 0.5 * look.size * px_per_mm;
+        // The default pigment's colour on this skin.
+        let ink =
+            crate::pigment::Light::read([196u8, 146, 116].map(crate::color::to_linear), None, true)
+                .ink(
+                    crate::pigment::parse_shade(&design.shade)
+                        .map_err(js)?
+                        .linear(look.darken),
+                );
         let mut rng = crate::rng::Rng::new(7);
         let mut dots = Vec::with_capacity(count as usize);
         let (cols, rows) = (
@@ -555,6 +563,7 @@ impl CompositeBench {
                     sy: 1.0,
                     strength: 0.67 * (1.0 + jitter(0.3)),
                     soft: 1.0 + jitter(0.4),
+                    ink,
                 });
             }
         }

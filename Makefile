@@ -93,6 +93,9 @@ tool-npm:
 # (MIT); the build copies them next to the site, they are not committed.
 FACE_API_MODELS := node_modules/@vladmandic/face-api/model
 FACE_MODELS := tiny_face_detector_model face_landmark_68_model
+# The person segmentation net ships in @mediapipe/selfie_segmentation
+# (Apache-2.0), copied the same way.
+SEGMENT_MODEL := node_modules/@mediapipe/selfie_segmentation/selfie_segmentation.tflite
 
 # Two builds: scalar (www/pkg/) and simd128 (www/pkg/simd/); the element
 # picks one by feature detection at load. Both give identical pixels.
@@ -109,6 +112,7 @@ build: tools
 	@for m in $(FACE_MODELS); do \
 		cp -f $(FACE_API_MODELS)/$$m.bin $(FACE_API_MODELS)/$$m-weights_manifest.json www/models/; \
 	done
+	@cp -f $(SEGMENT_MODEL) www/models/
 	@ls -l $(PKG_DIR) $(PKG_DIR)/simd www/models
 
 # Optimise one wasm file in place with the first usable wasm-opt.

@@ -16,6 +16,7 @@
 //! - [`estimate`]: a first calibration guessed from the photo's skin region.
 //! - [`face`]: face box and 68 landmarks (a port of face-api's nets) → pupils,
 //!   glabella, roll.
+//! - [`tensor`]: the CNN layers both nets run on (HWC f32 tensors).
 //! - [`hairline`]: style presets, the curve through control points and the
 //!   signed-distance grid used for feathering.
 //! - [`scalp`]: where dots may go (skin grown from the forehead) and the
@@ -43,6 +44,7 @@ pub mod rng;
 pub mod scale;
 pub mod scalp;
 pub mod scatter;
+pub mod tensor;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

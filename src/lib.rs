@@ -16,6 +16,8 @@
 //! - [`estimate`]: a first calibration guessed from the photo's skin region.
 //! - [`face`]: face box and 68 landmarks (a port of face-api's nets) → pupils,
 //!   glabella, roll.
+//! - [`segment`]: person-vs-background mask (MediaPipe's selfie segmentation
+//!   net, read from its TFLite file).
 //! - [`tensor`]: the CNN layers both nets run on (HWC f32 tensors).
 //! - [`hairline`]: style presets, the curve through control points and the
 //!   signed-distance grid used for feathering.
@@ -44,6 +46,7 @@ pub mod rng;
 pub mod scale;
 pub mod scalp;
 pub mod scatter;
+pub mod segment;
 pub mod tensor;
 
 #[cfg(target_arch = "wasm32")]

@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face fuzz clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment fuzz clean
 
 all: build
 
@@ -156,6 +156,7 @@ test-native: tool-npm tool-apt
 	cargo clippy --all-targets -- -D warnings
 	cargo test
 	$(MAKE) --no-print-directory test-face
+	$(MAKE) --no-print-directory test-segment
 
 # Our face detector against the JavaScript library it reimplements, on every
 # test photo: the oracle (face-api in Chromium) writes the reference and the
@@ -164,6 +165,15 @@ test-native: tool-npm tool-apt
 test-face: tool-npm tool-apt
 	node tests/face/oracle.mjs
 	cargo test --release --test face_native -- --nocapture
+
+# The person segmentation net against LiteRT on every test photo: the committed
+# reference (tests/fixtures/segment/, made by tools/segment_reference.py) is
+# compared with the release-build net, which reads the photos as the face
+# oracle decoded them (run here if they are missing). One test thread, so the
+# printed run times are not shared with the damaged-file test.
+test-segment: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test segment_native -- --nocapture --test-threads=1
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.

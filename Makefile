@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face fuzz clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment fuzz clean
 
 all: build
 
@@ -93,6 +93,9 @@ tool-npm:
 # (MIT); the build copies them next to the site, they are not committed.
 FACE_API_MODELS := node_modules/@vladmandic/face-api/model
 FACE_MODELS := tiny_face_detector_model face_landmark_68_model
+# The person segmentation net ships in @mediapipe/selfie_segmentation
+# (Apache-2.0), copied the same way.
+SEGMENT_MODEL := node_modules/@mediapipe/selfie_segmentation/selfie_segmentation.tflite
 
 # Two builds: scalar (www/pkg/) and simd128 (www/pkg/simd/); the element
 # picks one by feature detection at load. Both give identical pixels.
@@ -109,6 +112,7 @@ build: tools
 	@for m in $(FACE_MODELS); do \
 		cp -f $(FACE_API_MODELS)/$$m.bin $(FACE_API_MODELS)/$$m-weights_manifest.json www/models/; \
 	done
+	@cp -f $(SEGMENT_MODEL) www/models/
 	@ls -l $(PKG_DIR) $(PKG_DIR)/simd www/models
 
 # Optimise one wasm file in place with the first usable wasm-opt.
@@ -152,6 +156,7 @@ test-native: tool-npm tool-apt
 	cargo clippy --all-targets -- -D warnings
 	cargo test
 	$(MAKE) --no-print-directory test-face
+	$(MAKE) --no-print-directory test-segment
 
 # Our face detector against the JavaScript library it reimplements, on every
 # test photo: the oracle (face-api in Chromium) writes the reference and the
@@ -160,6 +165,15 @@ test-native: tool-npm tool-apt
 test-face: tool-npm tool-apt
 	node tests/face/oracle.mjs
 	cargo test --release --test face_native -- --nocapture
+
+# The person segmentation net against LiteRT on every test photo: the committed
+# reference (tests/fixtures/segment/, made by tools/segment_reference.py) is
+# compared with the release-build net, which reads the photos as the face
+# oracle decoded them (run here if they are missing). One test thread, so the
+# printed run times are not shared with the damaged-file test.
+test-segment: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test segment_native -- --nocapture --test-threads=1
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.

@@ -17,6 +17,9 @@
 //! - [`estimate`]: a first calibration guessed from the photo's skin region.
 //! - [`face`]: face box and 68 landmarks (a port of face-api's nets) → pupils,
 //!   glabella, roll.
+//! - [`segment`]: person-vs-background mask (MediaPipe's selfie segmentation
+//!   net, read from its TFLite file).
+//! - [`tensor`]: the CNN layers both nets run on (HWC f32 tensors).
 //! - [`hairline`]: style presets, the curve through control points and the
 //!   signed-distance grid used for feathering.
 //! - [`scalp`]: where dots may go (skin grown from the forehead) and the
@@ -45,6 +48,8 @@ pub mod rng;
 pub mod scale;
 pub mod scalp;
 pub mod scatter;
+pub mod segment;
+pub mod tensor;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,0 +1,11 @@
+//! Segmentation: which pixels of a photo belong to the person.
+//!
+//! - [`person`]: MediaPipe's selfie segmentation net (person vs
+//!   background, hair and bald scalp included), run from its TFLite file.
+//! - [`tflite`]: the checked reader for that file format.
+//! - [`graph`]: the small interpreter that runs the file's operator list on
+//!   [`crate::tensor`] layers.
+
+pub mod graph;
+pub mod person;
+pub mod tflite;

@@ -4,7 +4,7 @@
 //! the hairline grid and the composite, never the dot field or the mask.
 
 use crate::design::{Design, DesignError, Stroke, ZoneMode, CONTROL_POINTS, MAX_STROKE_POINTS};
-use crate::estimate::{estimate_scaled, fit_head};
+use crate::estimate::{estimate_scaled, fit_head, fit_head_to};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
@@ -117,6 +117,19 @@ pub struct Engine {
     /// The photo reduced for the scalp mask (and image px per pixel of it):
     /// made once per photo, reused by every calibration.
     work: Option<(Image, f32)>,
+    /// The photo's segmentation (hair, scalp, face, backdrop), once known.
+    segmentation: Option<Labels>,
+}
+
+/// A segmentation of the photo into [`crate::scalp::label`]s on a grid of
+/// `step` image pixels per cell, and the forehead skin colour it found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Labels {
+    pub width: u32,
+    pub height: u32,
+    pub step: f32,
+    pub labels: Vec<u8>,
+    pub skin_lab: Option<[f32; 3]>,
 }
 
 mod hairline_key {
@@ -253,6 +266,7 @@ impl Engine {
         let cal = estimate_scaled(&work, step, (im.width, im.height));
         self.work = Some((work, step));
         self.photo = Some(im);
+        self.segmentation = None;
         self.face_points = None;
         self.full = None;
         self.base_view = None;
@@ -268,6 +282,7 @@ impl Engine {
     pub fn clear_photo(&mut self) {
         self.photo = None;
         self.work = None;
+        self.segmentation = None;
         self.face_points = None;
         self.placed = None;
         self.staged = None;
@@ -300,17 +315,74 @@ impl Engine {
 
     fn apply_calibration(&mut self, c: Calibration) {
         self.calibration = Some(c);
-        self.head = self
-            .photo
-            .as_ref()
-            .map(|p| fit_head(p, &c.frame()))
-            .unwrap_or_default();
-        self.mask = self
-            .work
-            .as_ref()
-            .map(|(work, step)| ScalpMask::grow_from(work, *step, &self.frame_of(c)));
-        // Everything placed on the old photo or calibration is stale.
+        self.rebuild_mask();
+    }
+
+    /// The head model fitted to the photo's outline: the segmentation's
+    /// person mask where there is one, else the backdrop's colour.
+    fn fit_head(&self, c: Calibration) -> Head {
+        let frame = c.frame();
+        match (&self.segmentation, &self.photo) {
+            (Some(s), _) => fit_head_to(&frame, |q: Vec2| {
+                let (x, y) = (q.x / s.step, q.y / s.step);
+                if !(x >= 0.0 && y >= 0.0 && x < s.width as f32 && y < s.height as f32) {
+                    return None;
+                }
+                let l = s.labels[y as usize * s.width as usize + x as usize];
+                Some(l == crate::scalp::label::BACKGROUND || l == crate::scalp::label::BODY)
+            }),
+            (None, Some(p)) => fit_head(p, &frame),
+            (None, None) => Head::default(),
+        }
+    }
+
+    /// The scalp mask for the current segmentation (its distances are in
+    /// millimetres, so it follows the calibration's scale).
+    fn rebuild_mask(&mut self) {
+        let Some(c) = self.calibration else {
+            self.mask = None;
+            return;
+        };
+        self.head = self.fit_head(c);
+        let frame = self.frame_of(c);
+        self.mask = match &self.segmentation {
+            Some(s) => ScalpMask::from_labels(
+                s.width,
+                s.height,
+                s.step,
+                &s.labels,
+                frame.px_per_mm,
+                s.skin_lab,
+            )
+            .ok(),
+            None => self
+                .work
+                .as_ref()
+                .map(|(work, step)| ScalpMask::grow_from(work, *step, &frame)),
+        };
+        // Everything placed on the old photo, calibration or mask is stale.
         self.photo_version += 1;
+    }
+
+    /// Use a segmentation of the current photo: its grid must cover the
+    /// photo (`width · step` and `height · step` within a cell of the
+    /// photo's size).
+    pub fn set_segmentation(&mut self, seg: Labels) -> Result<(), String> {
+        let photo = self.photo.as_ref().ok_or("load a photo first")?;
+        let (w, h) = (seg.width as f32 * seg.step, seg.height as f32 * seg.step);
+        if (w - photo.width as f32).abs() > seg.step + 1.0
+            || (h - photo.height as f32).abs() > seg.step + 1.0
+        {
+            return Err(format!(
+                "a {}×{} segmentation of {} px cells does not cover the {}×{} photo",
+                seg.width, seg.height, seg.step, photo.width, photo.height
+            ));
+        }
+        // Checked by building a mask once.
+        ScalpMask::from_labels(seg.width, seg.height, seg.step, &seg.labels, 1.0, None)?;
+        self.segmentation = Some(seg);
+        self.rebuild_mask();
+        Ok(())
     }
 
     /// Find the face and use it as the calibration: pupils (interpupillary

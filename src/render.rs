@@ -201,9 +201,9 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         // centred on the outline) would let the odd low-rank dot sit on
         // the outline and spill onto the backdrop: only their inner part
         // counts.
-        let head = smoothstep(0.4, 0.8, at.head);
+        let head = at.head;
         let region = match d.mode {
-            Mode::Hairline => smoothstep(0.15, 0.6, at.mask),
+            Mode::Hairline => at.mask,
             Mode::Full => head,
             Mode::Thinning => head * at.skin,
         };
@@ -270,7 +270,7 @@ pub fn buzz_cut(out: &mut Image, rows: Range<usize>, view: Rect, frame: &Frame, 
             if height < 8.0 {
                 continue;
             }
-            let hair = mask.sample_head(q) * (1.0 - mask.sample(q)) * smoothstep(8.0, 20.0, height);
+            let hair = mask.sample_hair(q) * smoothstep(8.0, 20.0, height);
             if hair <= 0.01 {
                 continue;
             }

@@ -4,3 +4,4 @@
 //! - [`filter`]: One Euro filters (scalars, points, angles) that take the
 //!   jitter out of per-frame measurements without visible lag.
 pub mod filter;
+pub mod pose;

@@ -3,5 +3,12 @@
 //!
 //! - [`filter`]: One Euro filters (scalars, points, angles) that take the
 //!   jitter out of per-frame measurements without visible lag.
+//! - [`pose`]: head pose (roll, yaw, pitch, scale, position) from the 68
+//!   landmarks, by fitting a mean 3D face.
+//! - [`posed`]: [`posed::PosedFrame`], the design's millimetres on a turned
+//!   head → camera pixels, with visibility and foreshortening; the frontal
+//!   [`crate::scale::Frame`] exactly when the head faces the camera.
+
 pub mod filter;
 pub mod pose;
+pub mod posed;

@@ -19,6 +19,7 @@
 pub mod detector;
 pub mod input;
 pub mod landmarks;
+pub mod simd;
 pub mod tensor;
 pub mod weights;
 

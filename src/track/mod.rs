@@ -8,7 +8,11 @@
 //! - [`posed`]: [`posed::PosedFrame`], the design's millimetres on a turned
 //!   head → camera pixels, with visibility and foreshortening; the frontal
 //!   [`crate::scale::Frame`] exactly when the head faces the camera.
+//! - [`tracker`]: [`tracker::Tracker`], the per-frame state machine: the
+//!   face detector to find the face, the landmark net to follow it, pupils,
+//!   pose, smoothing, and per-stage timings.
 
 pub mod filter;
 pub mod pose;
 pub mod posed;
+pub mod tracker;

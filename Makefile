@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment fuzz clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-track fuzz clean
 
 all: build
 
@@ -157,6 +157,7 @@ test-native: tool-npm tool-apt
 	cargo test
 	$(MAKE) --no-print-directory test-face
 	$(MAKE) --no-print-directory test-segment
+	$(MAKE) --no-print-directory test-track
 
 # Our face detector against the JavaScript library it reimplements, on every
 # test photo: the oracle (face-api in Chromium) writes the reference and the
@@ -174,6 +175,13 @@ test-face: tool-npm tool-apt
 test-segment: tool-npm tool-apt
 	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
 	cargo test --release --test segment_native -- --nocapture --test-threads=1
+
+# The live mirror's tracker (src/track/) on synthetic 640x480 clips made from
+# the test photos with known motion (uses the pixels test-face's oracle
+# wrote); also checks target/mirror/ clips if `node tests/mirror/make-clips.mjs`
+# made them. About 2.5 minutes on this machine.
+test-track: tool-npm
+	cargo test --release --test track_native -- --nocapture
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.

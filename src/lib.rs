@@ -31,6 +31,8 @@
 //! - [`f4`]: four f32 lanes, the same arithmetic in the scalar and `simd128` builds.
 //! - [`blend`]: the per-dot multiply loop (scalar and `simd128`).
 //! - [`engine`]: the stateful session the binding layer drives.
+//! - [`track`]: following a face through camera frames (head pose, smoothing)
+//!   for the live mirror.
 
 pub mod blend;
 pub mod color;
@@ -50,6 +52,7 @@ pub mod scalp;
 pub mod scatter;
 pub mod segment;
 pub mod tensor;
+pub mod track;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

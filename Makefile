@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-track fuzz clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-render test-track fuzz clean
 
 all: build
 
@@ -158,6 +158,14 @@ test-native: tool-npm tool-apt
 	$(MAKE) --no-print-directory test-face
 	$(MAKE) --no-print-directory test-segment
 	$(MAKE) --no-print-directory test-track
+	$(MAKE) --no-print-directory test-render
+
+# The default design rendered on every test photo, measured against the
+# hand labels: no hair darkened, the scalp behind the line covered, nothing
+# off the head (tests/render_photos.rs; RENDER_PHOTOS_OUT=dir keeps renders).
+test-render: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test render_photos -- --nocapture
 
 # Our face detector against the JavaScript library it reimplements, on every
 # test photo: the oracle (face-api in Chromium) writes the reference and the

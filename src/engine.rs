@@ -12,6 +12,7 @@ use crate::render::{place, render_over, visible_dots, Placed, Scene, Scratch, Vi
 use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
+use crate::track::posed::PosedFrame;
 use serde::Serialize;
 
 /// Why automatic placement did not calibrate.
@@ -62,6 +63,10 @@ impl std::fmt::Display for AutoPlaceError {
         }
     }
 }
+
+/// The largest head turn the design is drawn with (radians, 35°): face
+/// detection refuses photos turned further than 30°.
+const MAX_YAW: f32 = 0.61;
 
 /// Largest preview the element may ask for (pixels).
 pub const MAX_PREVIEW_PIXELS: u32 = 8_000_000;
@@ -119,6 +124,9 @@ pub struct Engine {
     work: Option<(Image, f32)>,
     /// The photo's segmentation (hair, scalp, face, backdrop), once known.
     segmentation: Option<Labels>,
+    /// How far the head is turned (radians, positive: the nose towards the
+    /// image's right), from the face found in the photo; 0 until then.
+    yaw: f32,
 }
 
 /// A segmentation of the photo into [`crate::scalp::label`]s on a grid of
@@ -267,6 +275,7 @@ impl Engine {
         self.work = Some((work, step));
         self.photo = Some(im);
         self.segmentation = None;
+        self.yaw = 0.0;
         self.face_points = None;
         self.full = None;
         self.base_view = None;
@@ -283,6 +292,7 @@ impl Engine {
         self.photo = None;
         self.work = None;
         self.segmentation = None;
+        self.yaw = 0.0;
         self.face_points = None;
         self.placed = None;
         self.staged = None;
@@ -429,6 +439,11 @@ impl Engine {
             return Err(AutoPlaceError::Stale);
         }
         let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
+        // The head's turn, from the landmarks against a mean face: the
+        // design wraps round the near temple and the far side foreshortens.
+        self.yaw = crate::track::pose::fit(&found.detection.landmarks)
+            .map(|pose| pose.yaw.clamp(-MAX_YAW, MAX_YAW))
+            .unwrap_or(0.0);
         self.apply_calibration(found.calibration);
         let marks = &found.detection.landmarks;
         self.face_points = Some((v(marks[33]), v(marks[8])));
@@ -468,10 +483,19 @@ impl Engine {
     }
 
     fn frame_of(&self, c: Calibration) -> Frame {
+        let f = c.frame();
         Frame {
             head: self.head,
-            ..c.frame()
+            // The pupils' line shortens by cos(yaw) as the head turns.
+            px_per_mm: f.px_per_mm / self.yaw.cos(),
+            ..f
         }
+    }
+
+    /// The frame turned by the head's yaw: where design millimetres land in
+    /// the photo (dots, the line and its handles) and back (drags, strokes).
+    pub fn view(&self) -> Option<PosedFrame> {
+        Some(PosedFrame::new(self.frame()?, self.yaw, 0.0))
     }
 
     /// The head model fitted to the photo.
@@ -504,7 +528,7 @@ impl Engine {
                 CONTROL_POINTS - 1
             ));
         }
-        let f = self.frame().ok_or("load a photo first")?;
+        let f = self.view().ok_or("load a photo first")?;
         hairline::move_point(&mut self.design, i, f.to_face(to));
         Ok(())
     }
@@ -528,7 +552,7 @@ impl Engine {
 
     /// Control points in image pixels, as x, y pairs.
     pub fn control_points_px(&self) -> Vec<f32> {
-        let Some(f) = self.frame() else {
+        let Some(f) = self.view() else {
             return Vec::new();
         };
         hairline::control_points(&self.design)
@@ -542,7 +566,7 @@ impl Engine {
 
     /// The hairline between the temporal points in image pixels (x, y pairs).
     pub fn hairline_px(&self) -> Vec<f32> {
-        let Some(f) = self.frame() else {
+        let Some(f) = self.view() else {
             return Vec::new();
         };
         let c = hairline::curve(&hairline::control_points(&self.design), 12);
@@ -558,7 +582,7 @@ impl Engine {
 
     /// Start a brush stroke at image position `at`.
     pub fn begin_stroke(&mut self, mode: ZoneMode, radius_mm: f32, at: Vec2) -> Result<(), String> {
-        let f = self.frame().ok_or("load a photo first")?;
+        let f = self.view().ok_or("load a photo first")?;
         if !(1.0..=60.0).contains(&radius_mm) {
             return Err(format!(
                 "brush radius must be between 1 and 60 mm; got {radius_mm}"
@@ -585,7 +609,7 @@ impl Engine {
 
     /// Continue the current stroke to image position `to`.
     pub fn extend_stroke(&mut self, to: Vec2) -> Result<(), String> {
-        let f = self.frame().ok_or("load a photo first")?;
+        let f = self.view().ok_or("load a photo first")?;
         let total: usize = self.design.zones.iter().map(|s| s.points.len()).sum();
         if total >= MAX_STROKE_POINTS {
             return Ok(()); // The stroke simply stops growing.
@@ -652,9 +676,10 @@ impl Engine {
         };
         let key = (field.seed, self.photo_version);
         if self.placed.as_ref().map(|p| p.0) != Some(key) {
+            let view = PosedFrame::new(frame, self.yaw, 0.0);
             self.placed = Some((
                 key,
-                place(field, &frame, self.mask.as_ref(), self.photo.as_ref()),
+                place(field, &view, self.mask.as_ref(), self.photo.as_ref()),
             ));
         }
         if self

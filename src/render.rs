@@ -12,7 +12,7 @@ use crate::geom::{smoothstep, Vec2};
 use crate::hairline::{edge_noise, feather_for, DistanceGrid};
 use crate::image::{copy_pixels, Image, Rect};
 use crate::pigment::{look_params, parse_shade, session_params, Light, Pigment, HALO_RGB};
-use crate::scale::Frame;
+use crate::scale::{Frame, Projection};
 use crate::scalp::{ScalpMask, SkinModel, ZoneGrid};
 use crate::scatter::{Dot, DotField};
 
@@ -66,7 +66,7 @@ pub struct Placed {
 /// a hair is under it, for the thinning-hair mode.
 pub fn place(
     field: &DotField,
-    frame: &Frame,
+    frame: &impl Projection,
     mask: Option<&ScalpMask>,
     photo: Option<&Image>,
 ) -> Vec<Placed> {
@@ -76,14 +76,13 @@ pub fn place(
         .map(|l| lab_to_linear(l).map(|c| c.max(0.0)));
     // The local colour is averaged over nine samples about half a
     // millimetre apart (a dot's width), so skin texture does not decide it.
-    let spread = (0.5 * frame.px_per_mm).max(1.0);
+    let spread = (0.5 * frame.px_per_mm()).max(1.0);
     let mut placed: Vec<Placed> = field
         .dots
         .iter()
         .filter_map(|dot| {
             let p = Vec2::new(dot.x, dot.y);
-            let q = frame.try_to_image(p)?;
-            let (sx, sy) = frame.head.foreshortening(p);
+            let (q, (sx, sy)) = frame.project(p)?;
             let skin = match (photo, skin_model) {
                 (Some(im), Some(model))
                     if q.x >= 0.0

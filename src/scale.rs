@@ -311,9 +311,15 @@ pub trait Projection {
     fn project(&self, p: Vec2) -> Option<(Vec2, (f32, f32))> {
         Some((self.try_to_image(p)?, self.foreshortening(p)))
     }
+    /// Image pixels per millimetre at the face.
+    fn px_per_mm(&self) -> f32;
 }
 
 impl Projection for Frame {
+    fn px_per_mm(&self) -> f32 {
+        self.px_per_mm
+    }
+
     fn try_to_image(&self, p: Vec2) -> Option<Vec2> {
         Frame::try_to_image(self, p)
     }

@@ -162,6 +162,72 @@ impl PosedFrame {
         Some(self.place(apply(&self.rot, sp.pos)))
     }
 
+    /// Like [`PosedFrame::try_to_image`], but a point that faces away lands
+    /// where the frontal frame puts it (for handles the visitor may drag
+    /// round to the far side).
+    pub fn to_image(&self, p: Vec2) -> Vec2 {
+        self.try_to_image(p)
+            .unwrap_or_else(|| self.frame.to_image(p))
+    }
+
+    /// Image pixels → design (surface) millimetres: the inverse of
+    /// [`PosedFrame::try_to_image`] on the side that faces the camera, by
+    /// Newton steps from the frontal frame's inverse (a few steps reach a
+    /// thousandth of a pixel). Where they cannot (beyond the outline), the
+    /// frontal inverse.
+    pub fn to_face(&self, q: Vec2) -> Vec2 {
+        let start = self.frame.to_face(q);
+        if self.frontal || !q.is_finite() {
+            return start;
+        }
+        let mut p = start;
+        let Some(mut at) = self.try_to_image(p) else {
+            return start;
+        };
+        const H: f32 = 0.01;
+        for _ in 0..12 {
+            let r = q.minus(at);
+            if r.len() < 1e-3 {
+                return p;
+            }
+            let (Some(ax), Some(ay)) = (
+                self.try_to_image(Vec2::new(p.x + H, p.y)),
+                self.try_to_image(Vec2::new(p.x, p.y + H)),
+            ) else {
+                break;
+            };
+            let (jx, jy) = (ax.minus(at).scale(1.0 / H), ay.minus(at).scale(1.0 / H));
+            let det = jx.x * jy.y - jy.x * jx.y;
+            if det.is_nan() || det.abs() <= 1e-9 {
+                break;
+            }
+            let step = Vec2::new(
+                (r.x * jy.y - jy.x * r.y) / det,
+                (jx.x * r.y - r.x * jx.y) / det,
+            );
+            // Halve the step until it stays on the visible surface.
+            let mut k = 1.0;
+            let next = loop {
+                let c = p.plus(step.scale(k));
+                if let Some(a) = self.try_to_image(c) {
+                    break Some((c, a));
+                }
+                k *= 0.5;
+                if k < 1e-3 {
+                    break None;
+                }
+            };
+            let Some((c, a)) = next else { break };
+            p = c;
+            at = a;
+        }
+        if q.minus(at).len() < 0.05 {
+            p
+        } else {
+            start
+        }
+    }
+
     /// The surface point at `p` if it faces the camera.
     fn visible(&self, p: Vec2) -> Option<SurfacePoint> {
         let sp = self.surface.point(p)?;
@@ -217,6 +283,10 @@ impl PosedFrame {
 }
 
 impl Projection for PosedFrame {
+    fn px_per_mm(&self) -> f32 {
+        self.frame.px_per_mm
+    }
+
     fn try_to_image(&self, p: Vec2) -> Option<Vec2> {
         PosedFrame::try_to_image(self, p)
     }
@@ -233,6 +303,26 @@ impl Projection for PosedFrame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn to_face_inverts_try_to_image_on_a_turned_head() {
+        let posed = PosedFrame::new(frame(), 0.3, 0.0);
+        for p in [
+            Vec2::new(0.0, 60.0),
+            Vec2::new(40.0, 80.0),
+            Vec2::new(-45.0, 70.0),
+            Vec2::new(10.0, 110.0),
+        ] {
+            let q = posed.try_to_image(p).expect("visible");
+            let back = posed.to_face(q);
+            assert!(back.minus(p).len() < 0.01, "{p:?} -> {q:?} -> {back:?}");
+            assert_eq!(posed.to_image(p), q);
+        }
+        // Frontal: exactly the frame's inverse.
+        let f = PosedFrame::new(frame(), 0.0, 0.0);
+        let q = Vec2::new(460.0, 380.0);
+        assert_eq!(f.to_face(q), frame().to_face(q));
+    }
     use crate::track::pose::{fit, fit_perspective, model_landmarks, Pose};
 
     fn frame() -> Frame {

@@ -5,7 +5,9 @@
 //! - [`tflite`]: the checked reader for that file format.
 //! - [`graph`]: the small interpreter that runs the file's operator list on
 //!   [`crate::tensor`] layers.
+//! - [`filters`]: scipy.ndimage's blur, box mean, erosion and labelling.
 
+pub mod filters;
 pub mod graph;
 pub mod person;
 pub mod tflite;

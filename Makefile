@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment fuzz clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-labels fuzz clean
 
 all: build
 
@@ -157,6 +157,7 @@ test-native: tool-npm tool-apt
 	cargo test
 	$(MAKE) --no-print-directory test-face
 	$(MAKE) --no-print-directory test-segment
+	$(MAKE) --no-print-directory test-labels
 
 # Our face detector against the JavaScript library it reimplements, on every
 # test photo: the oracle (face-api in Chromium) writes the reference and the
@@ -174,6 +175,16 @@ test-face: tool-npm tool-apt
 test-segment: tool-npm tool-apt
 	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
 	cargo test --release --test segment_native -- --nocapture --test-threads=1
+
+# Hair / scalp / face / background segmentation (src/segment/hair.rs) on the
+# product's path for every test photo, scored against the hand labels in
+# tests/fixtures/labels/ (in-sample, leave-one-photo-out, without landmarks),
+# plus the check that training reproduces the shipped weights and the stage
+# timings. Reads the photos as the face oracle decoded them (run here if
+# they are missing). One test thread: the printed times are per stage.
+test-labels: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test segment_labels -- --nocapture --test-threads=1
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.

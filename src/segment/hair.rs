@@ -9,7 +9,8 @@
 //!    the head is where the person probability exceeds 0.5; the *brow
 //!    line* runs 1.5 mm below the tops of the brows (landmarks 17–26,
 //!    flat beyond the outer ends); the *face* is the landmark outline
-//!    (jaw 0–16 and brows 26…17) below the brow line; hair vs skin is
+//!    (jaw 0–16 and brows 26…17) below the brow line, on the head (the
+//!    prototype also let it cover backdrop inside the outline); hair vs skin is
 //!    decided on the head above the jaw's mid-height (landmarks 3 and 13)
 //!    outside the face; the *forehead anchor* is the head within 20 mm of
 //!    the midline, 10–30 mm above the glabella. Without landmarks a mean
@@ -475,7 +476,7 @@ pub fn analyse_traced(
         .copied()
         .collect();
     let poly = fill_polygon(&outline, w, h);
-    let face: Vec<bool> = (0..n).map(|i| poly[i] && !above[i]).collect();
+    let face: Vec<bool> = (0..n).map(|i| poly[i] && !above[i] && head[i]).collect();
     let jaw = (to_mm(lm[3]).y + to_mm(lm[13]).y) / 2.0;
     let upper: Vec<bool> = (0..n).map(|i| head[i] && fy[i] > jaw).collect();
     let decided: Vec<bool> = (0..n).map(|i| upper[i] && !face[i]).collect();

@@ -46,7 +46,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-render test-track fuzz clean
+	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-render test-labels test-track fuzz clean
 
 all: build
 
@@ -159,6 +159,7 @@ test-native: tool-npm tool-apt
 	$(MAKE) --no-print-directory test-segment
 	$(MAKE) --no-print-directory test-track
 	$(MAKE) --no-print-directory test-render
+	$(MAKE) --no-print-directory test-labels
 
 # The default design rendered on every test photo, measured against the
 # hand labels: no hair darkened, the scalp behind the line covered, nothing
@@ -190,6 +191,16 @@ test-segment: tool-npm tool-apt
 # made them. About 2.5 minutes on this machine.
 test-track: tool-npm
 	cargo test --release --test track_native -- --nocapture
+
+# Hair / scalp / face / background segmentation (src/segment/hair.rs) on the
+# product's path for every test photo, scored against the hand labels in
+# tests/fixtures/labels/ (in-sample, leave-one-photo-out, without landmarks),
+# plus the check that training reproduces the shipped weights and the stage
+# timings. Reads the photos as the face oracle decoded them (run here if
+# they are missing). One test thread: the printed times are per stage.
+test-labels: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test segment_labels -- --nocapture --test-threads=1
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.

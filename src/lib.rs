@@ -18,7 +18,10 @@
 //! - [`face`]: face box and 68 landmarks (a port of face-api's nets) → pupils,
 //!   glabella, roll.
 //! - [`segment`]: person-vs-background mask (MediaPipe's selfie segmentation
-//!   net, read from its TFLite file).
+//!   net, read from its TFLite file), and from it, the face and the photo's
+//!   colours, which pixels are hair, bare scalp, face, body or background
+//!   ([`segment::hair::segment`]; scored against hand labels in
+//!   `tests/segment_labels.rs`), so dots land on bare scalp only.
 //! - [`tensor`]: the CNN layers both nets run on (HWC f32 tensors).
 //! - [`hairline`]: style presets, the curve through control points and the
 //!   signed-distance grid used for feathering.

@@ -47,7 +47,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build build-test wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face fuzz clean
+	build build-test wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-render test-labels test-track fuzz clean
 
 all: build
 
@@ -94,6 +94,9 @@ tool-npm:
 # (MIT); the build copies them next to the site, they are not committed.
 FACE_API_MODELS := node_modules/@vladmandic/face-api/model
 FACE_MODELS := tiny_face_detector_model face_landmark_68_model
+# The person segmentation net ships in @mediapipe/selfie_segmentation
+# (Apache-2.0), copied the same way.
+SEGMENT_MODEL := node_modules/@mediapipe/selfie_segmentation/selfie_segmentation.tflite
 
 # Two builds: scalar (www/pkg/) and simd128 (www/pkg/simd/); the element
 # picks one by feature detection at load. Both give identical pixels.
@@ -110,6 +113,7 @@ build: tools
 	@for m in $(FACE_MODELS); do \
 		cp -f $(FACE_API_MODELS)/$$m.bin $(FACE_API_MODELS)/$$m-weights_manifest.json www/models/; \
 	done
+	@cp -f $(SEGMENT_MODEL) www/models/
 	@ls -l $(PKG_DIR) $(PKG_DIR)/simd www/models
 
 # The test build: the simd128 build with the benchmark's fixtures
@@ -169,6 +173,17 @@ test-native: tool-npm tool-apt
 	cargo clippy --all-targets -- -D warnings
 	cargo test
 	$(MAKE) --no-print-directory test-face
+	$(MAKE) --no-print-directory test-segment
+	$(MAKE) --no-print-directory test-track
+	$(MAKE) --no-print-directory test-render
+	$(MAKE) --no-print-directory test-labels
+
+# The default design rendered on every test photo, measured against the
+# hand labels: no hair darkened, the scalp behind the line covered, nothing
+# off the head (tests/render_photos.rs; RENDER_PHOTOS_OUT=dir keeps renders).
+test-render: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test render_photos -- --nocapture
 
 # Our face detector against the JavaScript library it reimplements, on every
 # test photo: the oracle (face-api in Chromium) writes the reference and the
@@ -177,6 +192,32 @@ test-native: tool-npm tool-apt
 test-face: tool-npm tool-apt
 	node tests/face/oracle.mjs
 	cargo test --release --test face_native -- --nocapture
+
+# The person segmentation net against LiteRT on every test photo: the committed
+# reference (tests/fixtures/segment/, made by tools/segment_reference.py) is
+# compared with the release-build net, which reads the photos as the face
+# oracle decoded them (run here if they are missing). One test thread, so the
+# printed run times are not shared with the damaged-file test.
+test-segment: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test segment_native -- --nocapture --test-threads=1
+
+# The live mirror's tracker (src/track/) on synthetic 640x480 clips made from
+# the test photos with known motion (uses the pixels test-face's oracle
+# wrote); also checks target/mirror/ clips if `node tests/mirror/make-clips.mjs`
+# made them. About 2.5 minutes on this machine.
+test-track: tool-npm
+	cargo test --release --test track_native -- --nocapture
+
+# Hair / scalp / face / background segmentation (src/segment/hair.rs) on the
+# product's path for every test photo, scored against the hand labels in
+# tests/fixtures/labels/ (in-sample, leave-one-photo-out, without landmarks),
+# plus the check that training reproduces the shipped weights and the stage
+# timings. Reads the photos as the face oracle decoded them (run here if
+# they are missing). One test thread: the printed times are per stage.
+test-labels: tool-npm tool-apt
+	@ls target/face-fixtures/*.rgba >/dev/null 2>&1 || node tests/face/oracle.mjs
+	cargo test --release --test segment_labels -- --nocapture --test-threads=1
 
 # wasm-bindgen-test-runner drives headless Chromium through chromedriver; the
 # browser flags (--no-sandbox etc., needed as root) come from webdriver.json.

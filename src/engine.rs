@@ -5,7 +5,7 @@
 
 use crate::design::{Design, Stroke, ZoneMode, CONTROL_POINTS, MAX_STROKE_POINTS};
 use crate::error::{num, Error};
-use crate::estimate::{estimate_scaled, fit_head};
+use crate::estimate::{estimate_scaled, fit_head, fit_head_to};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
@@ -14,6 +14,7 @@ use crate::render::{place, render_over, visible_dots, Placed, Scene, Scratch, Vi
 use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
+use crate::track::posed::PosedFrame;
 use serde::Serialize;
 
 /// A face [`Engine::find_face`] found: the detection, the calibration it
@@ -24,6 +25,10 @@ pub struct FoundFace {
     pub calibration: Calibration,
     photo_version: u64,
 }
+
+/// The largest head turn the design is drawn with (radians, 35°): face
+/// detection refuses photos turned further than 30°.
+const MAX_YAW: f32 = 0.61;
 
 /// What a render produced.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -76,6 +81,22 @@ pub struct Engine {
     /// The photo reduced for the scalp mask (and image px per pixel of it):
     /// made once per photo, reused by every calibration.
     work: Option<(Image, f32)>,
+    /// The photo's segmentation (hair, scalp, face, backdrop), once known.
+    segmentation: Option<Labels>,
+    /// How far the head is turned (radians, positive: the nose towards the
+    /// image's right), from the face found in the photo; 0 until then.
+    yaw: f32,
+}
+
+/// A segmentation of the photo into [`crate::scalp::label`]s on a grid of
+/// `step` image pixels per cell, and the forehead skin colour it found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Labels {
+    pub width: u32,
+    pub height: u32,
+    pub step: f32,
+    pub labels: Vec<u8>,
+    pub skin_lab: Option<[f32; 3]>,
 }
 
 mod hairline_key {
@@ -222,6 +243,8 @@ impl Engine {
         let cal = estimate_scaled(&work, step, (im.width, im.height));
         self.work = Some((work, step));
         self.photo = Some(im);
+        self.segmentation = None;
+        self.yaw = 0.0;
         self.face_points = None;
         self.full = None;
         self.base_view = None;
@@ -237,6 +260,8 @@ impl Engine {
     pub fn clear_photo(&mut self) {
         self.photo = None;
         self.work = None;
+        self.segmentation = None;
+        self.yaw = 0.0;
         self.face_points = None;
         self.placed = None;
         self.staged = None;
@@ -266,17 +291,78 @@ impl Engine {
 
     fn apply_calibration(&mut self, c: Calibration) {
         self.calibration = Some(c);
-        self.head = self
-            .photo
-            .as_ref()
-            .map(|p| fit_head(p, &c.frame()))
-            .unwrap_or_default();
-        self.mask = self
-            .work
-            .as_ref()
-            .map(|(work, step)| ScalpMask::grow_from(work, *step, &self.frame_of(c)));
-        // Everything placed on the old photo or calibration is stale.
+        self.rebuild_mask();
+    }
+
+    /// The head model fitted to the photo's outline: the segmentation's
+    /// person mask where there is one, else the backdrop's colour.
+    fn fit_head(&self, c: Calibration) -> Head {
+        let frame = c.frame();
+        match (&self.segmentation, &self.photo) {
+            (Some(s), _) => fit_head_to(&frame, |q: Vec2| {
+                let (x, y) = (q.x / s.step, q.y / s.step);
+                if !(x >= 0.0 && y >= 0.0 && x < s.width as f32 && y < s.height as f32) {
+                    return None;
+                }
+                let l = s.labels[y as usize * s.width as usize + x as usize];
+                Some(l == crate::scalp::label::BACKGROUND || l == crate::scalp::label::BODY)
+            }),
+            (None, Some(p)) => fit_head(p, &frame),
+            (None, None) => Head::default(),
+        }
+    }
+
+    /// The scalp mask for the current segmentation (its distances are in
+    /// millimetres, so it follows the calibration's scale).
+    fn rebuild_mask(&mut self) {
+        let Some(c) = self.calibration else {
+            self.mask = None;
+            return;
+        };
+        self.head = self.fit_head(c);
+        let frame = self.frame_of(c);
+        self.mask = match &self.segmentation {
+            Some(s) => ScalpMask::from_labels(
+                s.width,
+                s.height,
+                s.step,
+                &s.labels,
+                frame.px_per_mm,
+                s.skin_lab,
+            )
+            .ok(),
+            None => self
+                .work
+                .as_ref()
+                .map(|(work, step)| ScalpMask::grow_from(work, *step, &frame)),
+        };
+        // Everything placed on the old photo, calibration or mask is stale.
         self.photo_version += 1;
+    }
+
+    /// Use a segmentation of the current photo: its grid must cover the
+    /// photo (`width · step` and `height · step` within a cell of the
+    /// photo's size).
+    pub fn set_segmentation(&mut self, seg: Labels) -> Result<(), Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
+        let (w, h) = (seg.width as f32 * seg.step, seg.height as f32 * seg.step);
+        if (w - photo.width as f32).abs() > seg.step + 1.0
+            || (h - photo.height as f32).abs() > seg.step + 1.0
+        {
+            return Err(Error::SegmentationSize {
+                width: seg.width,
+                height: seg.height,
+                step: num(seg.step),
+                photo_width: photo.width,
+                photo_height: photo.height,
+            });
+        }
+        // Checked by building a mask once.
+        ScalpMask::from_labels(seg.width, seg.height, seg.step, &seg.labels, 1.0, None)
+            .map_err(|detail| Error::SegmentationInvalid { detail })?;
+        self.segmentation = Some(seg);
+        self.rebuild_mask();
+        Ok(())
     }
 
     /// Find the face and the calibration it gives: pupils (interpupillary
@@ -315,6 +401,11 @@ impl Engine {
             return Err(Error::Stale);
         }
         let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
+        // The head's turn, from the landmarks against a mean face: the
+        // design wraps round the near temple and the far side foreshortens.
+        self.yaw = crate::track::pose::fit(&found.detection.landmarks)
+            .map(|pose| pose.yaw.clamp(-MAX_YAW, MAX_YAW))
+            .unwrap_or(0.0);
         self.apply_calibration(found.calibration);
         let marks = &found.detection.landmarks;
         self.face_points = Some((v(marks[33]), v(marks[8])));
@@ -354,10 +445,19 @@ impl Engine {
     }
 
     fn frame_of(&self, c: Calibration) -> Frame {
+        let f = c.frame();
         Frame {
             head: self.head,
-            ..c.frame()
+            // The pupils' line shortens by cos(yaw) as the head turns.
+            px_per_mm: f.px_per_mm / self.yaw.cos(),
+            ..f
         }
+    }
+
+    /// The frame turned by the head's yaw: where design millimetres land in
+    /// the photo (dots, the line and its handles) and back (drags, strokes).
+    pub fn view(&self) -> Option<PosedFrame> {
+        Some(PosedFrame::new(self.frame()?, self.yaw, 0.0))
     }
 
     /// The head model fitted to the photo.
@@ -390,7 +490,7 @@ impl Engine {
                 max: CONTROL_POINTS - 1,
             });
         }
-        let f = self.frame().ok_or(Error::NoPhoto)?;
+        let f = self.view().ok_or(Error::NoPhoto)?;
         hairline::move_point(&mut self.design, i, f.to_face(to));
         Ok(())
     }
@@ -416,7 +516,7 @@ impl Engine {
 
     /// Control points in image pixels, as x, y pairs.
     pub fn control_points_px(&self) -> Vec<f32> {
-        let Some(f) = self.frame() else {
+        let Some(f) = self.view() else {
             return Vec::new();
         };
         hairline::control_points(&self.design)
@@ -430,7 +530,7 @@ impl Engine {
 
     /// The hairline between the temporal points in image pixels (x, y pairs).
     pub fn hairline_px(&self) -> Vec<f32> {
-        let Some(f) = self.frame() else {
+        let Some(f) = self.view() else {
             return Vec::new();
         };
         let c = hairline::curve(&hairline::control_points(&self.design), 12);
@@ -446,7 +546,7 @@ impl Engine {
 
     /// Start a brush stroke at image position `at`.
     pub fn begin_stroke(&mut self, mode: ZoneMode, radius_mm: f32, at: Vec2) -> Result<(), Error> {
-        let f = self.frame().ok_or(Error::NoPhoto)?;
+        let f = self.view().ok_or(Error::NoPhoto)?;
         let r = limits::STROKE_RADIUS_MM;
         if !r.holds(radius_mm) {
             return Err(Error::BrushRadius {
@@ -478,7 +578,7 @@ impl Engine {
 
     /// Continue the current stroke to image position `to`.
     pub fn extend_stroke(&mut self, to: Vec2) -> Result<(), Error> {
-        let f = self.frame().ok_or(Error::NoPhoto)?;
+        let f = self.view().ok_or(Error::NoPhoto)?;
         let total: usize = self.design.zones.iter().map(|s| s.points.len()).sum();
         if total >= MAX_STROKE_POINTS {
             return Ok(()); // The stroke simply stops growing.
@@ -543,9 +643,10 @@ impl Engine {
         };
         let key = (field.seed, self.photo_version);
         if self.placed.as_ref().map(|p| p.0) != Some(key) {
+            let view = PosedFrame::new(frame, self.yaw, 0.0);
             self.placed = Some((
                 key,
-                place(field, &frame, self.mask.as_ref(), self.photo.as_ref()),
+                place(field, &view, self.mask.as_ref(), self.photo.as_ref()),
             ));
         }
         if self

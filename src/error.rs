@@ -166,6 +166,18 @@ pub enum Error {
     /// Face-detection weights that could not be read.
     ModelsInvalid { detail: String },
 
+    // ---- segmentation
+    /// A segmentation whose grid does not cover the photo.
+    SegmentationSize {
+        width: u32,
+        height: u32,
+        step: f64,
+        photo_width: u32,
+        photo_height: u32,
+    },
+    /// A segmentation that could not be read.
+    SegmentationInvalid { detail: String },
+
     // ---- the rest
     /// A dot field (made in a worker) that could not be read.
     FieldInvalid { detail: String },
@@ -234,6 +246,8 @@ impl Error {
             FaceInvalid { .. } => "face-invalid",
             Stale => "stale",
             ModelsInvalid { .. } => "models-invalid",
+            SegmentationSize { .. } => "segmentation-size",
+            SegmentationInvalid { .. } => "segmentation-invalid",
             FieldInvalid { .. } => "field-invalid",
             Internal { .. } => "internal",
         }
@@ -440,6 +454,19 @@ impl fmt::Display for Error {
             Stale => f.write_str("the photo or calibration changed while the face was being found"),
             ModelsInvalid { detail } => {
                 write!(f, "the face-detection weights could not be read: {detail}")
+            }
+            SegmentationSize {
+                width,
+                height,
+                step,
+                photo_width,
+                photo_height,
+            } => write!(
+                f,
+                "a {width}×{height} segmentation of {step} px cells does not cover the {photo_width}×{photo_height} photo"
+            ),
+            SegmentationInvalid { detail } => {
+                write!(f, "the segmentation could not be read: {detail}")
             }
             FieldInvalid { detail } => write!(f, "the dot field could not be read: {detail}"),
             Internal { detail } => write!(f, "internal error: {detail}"),

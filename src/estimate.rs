@@ -3,10 +3,10 @@
 //! skin-coloured region and assumes typical face proportions; the element
 //! tells the visitor the scale is estimated.
 
+use crate::color::lab;
 use crate::geom::Vec2;
 use crate::image::{resample, Image, Rect};
 use crate::scale::{Calibration, Frame, Head, Source, DEFAULT_IPD_MM};
-use crate::scalp::lab;
 
 /// Face width at eye level (temple to temple) in mm, for the guess.
 const FACE_WIDTH_MM: f32 = 145.0;
@@ -165,7 +165,6 @@ const UPRIGHT_TOP_MM: f32 = 100.0;
 /// outline cannot be found (head cut off by the frame, busy background) the
 /// average head is kept.
 pub fn fit_head(photo: &Image, frame: &Frame) -> Head {
-    let mut head = Head::default();
     let (w, h) = (photo.width, photo.height);
     // Background colour: the top corners of the photo.
     let patch = (w.min(h) / 20).max(1);
@@ -196,6 +195,14 @@ pub fn fit_head(photo: &Image, frame: &Frame) -> Head {
                 < 10.0
         }))
     };
+    fit_head_to(frame, is_bg)
+}
+
+/// [`fit_head`] with the backdrop told apart by `is_bg` (image position →
+/// whether it is backdrop; `None` outside the photo): a segmentation's
+/// person mask, where there is one.
+pub fn fit_head_to(frame: &Frame, is_bg: impl Fn(Vec2) -> Option<bool>) -> Head {
+    let mut head = Head::default();
     // Distance (projected mm) from `from` along `dir` to where 4 mm of
     // background in a row begins.
     let outline = |from: Vec2, dir: Vec2, lo: f32, hi: f32| -> Option<f32> {

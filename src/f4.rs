@@ -25,6 +25,20 @@ pub fn pmin(a: f32, b: f32) -> f32 {
 }
 
 impl F4 {
+    /// The four values `s[i..i + 4]` (panics past the end, like indexing).
+    /// One `v128.load` in the `simd128` build, where building the vector
+    /// from four indexed values compiles to a load per lane.
+    #[inline(always)]
+    pub fn load(s: &[f32], i: usize) -> F4 {
+        Self::load4(&s[i..i + 4])
+    }
+
+    /// Writes the lanes to `s[i..i + 4]` (panics past the end).
+    #[inline(always)]
+    pub fn store(self, s: &mut [f32], i: usize) {
+        self.store4(&mut s[i..i + 4]);
+    }
+
     /// Lanes `x` clamped to 0..=1.
     #[inline(always)]
     pub fn clamp01(self) -> F4 {
@@ -77,6 +91,19 @@ mod imp {
         #[inline(always)]
         pub fn new(l: [f32; 4]) -> Self {
             Self(f32x4(l[0], l[1], l[2], l[3]))
+        }
+        /// `s` holds exactly four values (checked by the callers' slicing).
+        #[inline(always)]
+        pub(super) fn load4(s: &[f32]) -> Self {
+            assert!(s.len() == 4);
+            // SAFETY: `s` is 16 readable bytes; v128.load needs no alignment.
+            Self(unsafe { v128_load(s.as_ptr() as *const v128) })
+        }
+        #[inline(always)]
+        pub(super) fn store4(self, s: &mut [f32]) {
+            assert!(s.len() == 4);
+            // SAFETY: `s` is 16 writable bytes; v128.store needs no alignment.
+            unsafe { v128_store(s.as_mut_ptr() as *mut v128, self.0) }
         }
         #[inline(always)]
         pub fn splat(x: f32) -> Self {
@@ -140,6 +167,14 @@ mod imp {
         #[inline(always)]
         pub fn new(l: [f32; 4]) -> Self {
             Self(l)
+        }
+        #[inline(always)]
+        pub(super) fn load4(s: &[f32]) -> Self {
+            Self([s[0], s[1], s[2], s[3]])
+        }
+        #[inline(always)]
+        pub(super) fn store4(self, s: &mut [f32]) {
+            s[..4].copy_from_slice(&self.0);
         }
         #[inline(always)]
         pub fn splat(x: f32) -> Self {
@@ -215,5 +250,9 @@ mod tests {
         assert_eq!(a.ceil().to_array(), [1.0, -2.0, 9.0, 1.0]);
         assert_eq!(a.floor().to_array(), [1.0, -3.0, 9.0, 0.0]);
         assert_eq!(a.clamp01().to_array(), [1.0, 0.0, 1.0, 0.1]);
+        let mut s = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(F4::load(&s, 2).to_array(), [2.0, 3.0, 4.0, 5.0]);
+        F4::splat(9.0).store(&mut s, 1);
+        assert_eq!(s, [0.0, 9.0, 9.0, 9.0, 9.0, 5.0]);
     }
 }

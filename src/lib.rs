@@ -12,10 +12,17 @@
 //!
 //! - [`design`]: the versioned, validated design model (serde).
 //! - [`geom`]: small vector helpers.
+//! - [`color`]: sRGB, linear light and L*a*b*.
 //! - [`scale`]: pupils → pixels per millimetre, head roll, glabella.
 //! - [`estimate`]: a first calibration guessed from the photo's skin region.
 //! - [`face`]: face box and 68 landmarks (a port of face-api's nets) → pupils,
 //!   glabella, roll.
+//! - [`segment`]: person-vs-background mask (MediaPipe's selfie segmentation
+//!   net, read from its TFLite file), and from it, the face and the photo's
+//!   colours, which pixels are hair, bare scalp, face, body or background
+//!   ([`segment::hair::segment`]; scored against hand labels in
+//!   `tests/segment_labels.rs`), so dots land on bare scalp only.
+//! - [`tensor`]: the CNN layers both nets run on (HWC f32 tensors).
 //! - [`hairline`]: style presets, the curve through control points and the
 //!   signed-distance grid used for feathering.
 //! - [`scalp`]: where dots may go (skin grown from the forehead) and the
@@ -30,8 +37,11 @@
 //! - [`error`]: every way a call can fail, with a code and the values a
 //!   message needs.
 //! - [`limits`]: every range, limit and default, written once.
+//! - [`track`]: following a face through camera frames (head pose, smoothing)
+//!   for the live mirror.
 
 pub mod blend;
+pub mod color;
 pub mod design;
 pub mod engine;
 pub mod error;
@@ -48,6 +58,9 @@ pub mod rng;
 pub mod scale;
 pub mod scalp;
 pub mod scatter;
+pub mod segment;
+pub mod tensor;
+pub mod track;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -1,14 +1,24 @@
-//! Pigment shades and looks. Pigment is diluted carbon black: through the
-//! skin it reads grey-black with a faint cool cast. Lighter skin gets a more
-//! diluted (lighter) shade, darker skin near-black.
+//! Pigment shades and looks, and the optics of a healed dot.
+//!
+//! Pigment is diluted carbon black in the upper dermis: seen through the
+//! epidermis it reads grey-black, much less saturated than the skin around
+//! it, with a faint cool cast. Lighter skin gets a more diluted (lighter)
+//! shade, darker skin near-black. A dot's colour is therefore not a darker
+//! shade of the skin (a multiply by grey keeps the skin's hue and reads as
+//! a brown freckle): it is the pigment's own colour, lit by the light that
+//! falls on the skin there ([`Light`]): darker in shadow, and lighter under
+//! a specular shine, which lies on top of the skin and so over the pigment.
 
+use crate::color::{encode, luminance};
 use crate::design::{Hair, Look};
 
-/// A pigment: the colour it multiplies the skin by at full strength, and the
-/// strength at a dot's centre.
+/// A pigment: its colour relative to the skin's lightness, and the strength
+/// at a dot's centre.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pigment {
-    /// Multiply colour, 0..=255 per channel (sRGB).
+    /// The dot's colour (sRGB) on skin of full lightness: the pigment seen
+    /// through the epidermis multiplies the skin's luminance, not its
+    /// colour, by this. Cool: blue is the largest channel.
     pub rgb: [u8; 3],
     /// Opacity at the dot's centre, 0..1.
     pub strength: f32,
@@ -139,6 +149,100 @@ pub fn session_params(session: u8) -> (f32, f32) {
 
 /// Skin-tone tint of the fresh halo: a faint pink multiply colour.
 pub const HALO_RGB: [u8; 3] = [255, 222, 222];
+
+/// The light a dot sits in, read from the photo around it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Light {
+    /// The photo's local colour there, sRGB 0..255.
+    pub local: [f32; 3],
+    /// Luminance (linear) the skin's diffuse reflection has there: the
+    /// skin's own lightness times the shading.
+    pub diffuse: f32,
+    /// Specular shine on top of the skin (linear, equal in each channel).
+    pub shine: f32,
+}
+
+impl Light {
+    /// Split the local colour `c` (linear light) into the visitor's skin
+    /// colour `skin` (linear) under some shading plus white shine,
+    /// `c ≈ k·skin + s` with `k, s ≥ 0` (least squares in linear light).
+    /// Without a skin colour, or where the photo shows no skin (`on_skin`
+    /// false: hair to be shaved), the whole local colour counts as diffuse.
+    pub fn read(c: [f32; 3], skin: Option<[f32; 3]>, on_skin: bool) -> Light {
+        let local = c.map(encode);
+        let plain = Light {
+            local,
+            diffuse: luminance(c),
+            shine: 0.0,
+        };
+        let Some(r) = skin.filter(|_| on_skin) else {
+            return plain;
+        };
+        let (rr, sr) = (r[0] * r[0] + r[1] * r[1] + r[2] * r[2], r[0] + r[1] + r[2]);
+        let (cr, sc) = (c[0] * r[0] + c[1] * r[1] + c[2] * r[2], c[0] + c[1] + c[2]);
+        let det = 3.0 * rr - sr * sr;
+        if rr.is_nan() || rr <= 1e-6 || !det.is_finite() {
+            return plain;
+        }
+        let (mut k, mut s) = if det.abs() > 1e-9 {
+            ((3.0 * cr - sr * sc) / det, (rr * sc - sr * cr) / det)
+        } else {
+            (cr / rr, 0.0)
+        };
+        if s < 0.0 {
+            s = 0.0;
+            k = cr / rr;
+        }
+        if k < 0.0 {
+            k = 0.0;
+            s = sc / 3.0;
+        }
+        if !(k.is_finite() && s.is_finite()) {
+            return plain;
+        }
+        Light {
+            local,
+            diffuse: k * luminance(r),
+            shine: s,
+        }
+    }
+
+    /// The dot's colour at full strength (sRGB 0..255) for a pigment of
+    /// linear colour `pigment` (relative to the skin's lightness).
+    pub fn dot_colour(&self, pigment: [f32; 3]) -> [f32; 3] {
+        pigment.map(|m| encode(self.diffuse * m + self.shine))
+    }
+
+    /// The per-channel multiply (8.8 fixed point, 0 = none, 256 = to black)
+    /// that turns the local colour into [`Light::dot_colour`] at full
+    /// opacity: `256 · (1 − dot / local)`, never lightening.
+    pub fn ink(&self, pigment: [f32; 3]) -> [u16; 3] {
+        let dot = self.dot_colour(pigment);
+        std::array::from_fn(|c| {
+            let ratio = dot[c] / self.local[c].max(1.0);
+            (256.0 * (1.0 - ratio)).round().clamp(0.0, 256.0) as u16
+        })
+    }
+}
+
+/// sRGB 0..255 (float) → linear light.
+fn decode(v: f32) -> f32 {
+    let v = (v / 255.0).clamp(0.0, 1.0);
+    if v <= 0.04045 {
+        v / 12.92
+    } else {
+        ((v + 0.055) / 1.055).powf(2.4)
+    }
+}
+
+impl Pigment {
+    /// The pigment's linear colour for a look (`darken` > 1 is lighter, as
+    /// a faded dot; < 1 darker, as a fresh one).
+    pub fn linear(&self, darken: f32) -> [f32; 3] {
+        self.rgb
+            .map(|c| decode((c as f32 * darken).clamp(0.0, 255.0)))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,14 +5,15 @@
 use std::ops::Range;
 
 use crate::blend::{Coverage, Ink, InkLanes, OPAQUE};
+use crate::color::{lab, lab_to_linear, to_linear};
 use crate::design::{Design, Mode};
 use crate::f4::F4;
 use crate::geom::{smoothstep, Vec2};
 use crate::hairline::{edge_noise, feather_for, DistanceGrid};
 use crate::image::{copy_pixels, Image, Rect};
-use crate::pigment::{look_params, parse_shade, session_params, Pigment, HALO_RGB};
-use crate::scale::Frame;
-use crate::scalp::{lab, ScalpMask, SkinModel, ZoneGrid};
+use crate::pigment::{look_params, parse_shade, session_params, Light, Pigment, HALO_RGB};
+use crate::scale::{Frame, Projection};
+use crate::scalp::{ScalpMask, SkinModel, ZoneGrid};
 use crate::scatter::{Dot, DotField};
 
 /// A dot to draw, in image pixels.
@@ -29,6 +30,9 @@ pub struct VisibleDot {
     pub strength: f32,
     /// Edge softness factor (1 = the look's softness).
     pub soft: f32,
+    /// The pigment's per-channel multiply at full opacity, 8.8 fixed point
+    /// (see [`Light::ink`]): the dot's own colour in the light it sits in.
+    pub ink: [u16; 3],
 }
 
 /// A field dot placed on this photo: everything about it that depends only
@@ -51,6 +55,8 @@ pub struct Placed {
     pub skin: f32,
     /// The hairline edge's noise at the dot, -1..1.
     pub noise: f32,
+    /// The light on the skin there (shading and shine), for the dot's colour.
+    pub light: Light,
 }
 
 /// Place the field's dots on the photo, dropping those on the far side of
@@ -60,18 +66,43 @@ pub struct Placed {
 /// a hair is under it, for the thinning-hair mode.
 pub fn place(
     field: &DotField,
-    frame: &Frame,
+    frame: &impl Projection,
     mask: Option<&ScalpMask>,
     photo: Option<&Image>,
 ) -> Vec<Placed> {
     let skin_model = mask.and_then(|m| m.skin_lab).map(SkinModel::new);
+    let skin_linear = mask
+        .and_then(|m| m.skin_lab)
+        .map(|l| lab_to_linear(l).map(|c| c.max(0.0)));
+    // The local colour is averaged over nine samples about half a
+    // millimetre apart (a dot's width), so skin texture does not decide it.
+    let spread = (0.5 * frame.px_per_mm()).max(1.0);
     let mut placed: Vec<Placed> = field
         .dots
         .iter()
         .filter_map(|dot| {
             let p = Vec2::new(dot.x, dot.y);
-            let q = frame.try_to_image(p)?;
-            let (sx, sy) = frame.head.foreshortening(p);
+            let (q, (sx, sy)) = frame.project(p)?;
+            let skin = match (photo, skin_model) {
+                (Some(im), Some(model))
+                    if q.x >= 0.0
+                        && q.y >= 0.0
+                        && q.x < im.width as f32
+                        && q.y < im.height as f32 =>
+                {
+                    let p = im.pixel(q.x as u32, q.y as u32);
+                    if model.matches(lab([p[0], p[1], p[2]]), 1.5) {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                }
+                _ => 1.0,
+            };
+            let light = match photo {
+                Some(im) => Light::read(local_colour(im, q, spread), skin_linear, skin > 0.5),
+                None => Light::read([0.5; 3], None, true),
+            };
             Some(Placed {
                 dot: *dot,
                 x: q.x,
@@ -80,28 +111,31 @@ pub fn place(
                 sy,
                 mask: mask.map_or(1.0, |m| m.sample(q)),
                 head: mask.map_or(1.0, |m| m.sample_head(q)),
-                skin: match (photo, skin_model) {
-                    (Some(im), Some(model))
-                        if q.x >= 0.0
-                            && q.y >= 0.0
-                            && q.x < im.width as f32
-                            && q.y < im.height as f32 =>
-                    {
-                        let p = im.pixel(q.x as u32, q.y as u32);
-                        if model.matches(lab([p[0], p[1], p[2]]), 1.5) {
-                            1.0
-                        } else {
-                            0.0
-                        }
-                    }
-                    _ => 1.0,
-                },
+                skin,
                 noise: edge_noise(p, field.seed),
+                light,
             })
         })
         .collect();
     placed.sort_by(|a, b| raster_order((a.x, a.y), (b.x, b.y)));
     placed
+}
+
+/// The photo's mean colour (linear light) over nine samples `spread` px
+/// apart around `q`, clamped to the image.
+fn local_colour(im: &Image, q: Vec2, spread: f32) -> [f32; 3] {
+    let (w, h) = (im.width as f32 - 1.0, im.height as f32 - 1.0);
+    let mut sum = [0.0f32; 3];
+    for dy in [-spread, 0.0, spread] {
+        for dx in [-spread, 0.0, spread] {
+            let (x, y) = ((q.x + dx).clamp(0.0, w), (q.y + dy).clamp(0.0, h));
+            let p = im.pixel(x as u32, y as u32);
+            for c in 0..3 {
+                sum[c] += to_linear(p[c]);
+            }
+        }
+    }
+    sum.map(|v| v / 9.0)
 }
 
 /// Image rows per bucket of the raster order dots are drawn in.
@@ -150,6 +184,7 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
     let r_mm = d.dot_mm * 0.5 * look.size;
     let ppm = scene.px_per_mm;
     let base_strength = pigment.strength * look.strength * session_strength;
+    let pigment_linear = pigment.linear(look.darken);
     let depth = d.session >= 3;
     for at in scene.placed {
         let dot = &at.dot;
@@ -165,9 +200,9 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
         // centred on the outline) would let the odd low-rank dot sit on
         // the outline and spill onto the backdrop: only their inner part
         // counts.
-        let head = smoothstep(0.4, 0.8, at.head);
+        let head = at.head;
         let region = match d.mode {
-            Mode::Hairline => smoothstep(0.15, 0.6, at.mask),
+            Mode::Hairline => at.mask,
             Mode::Full => head,
             Mode::Thinning => head * at.skin,
         };
@@ -202,6 +237,7 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
                 * (1.0 - 0.45 * scar))
                 .min(1.0),
             soft: dot.soft,
+            ink: at.light.ink(pigment_linear),
         });
     }
 }
@@ -233,7 +269,7 @@ pub fn buzz_cut(out: &mut Image, rows: Range<usize>, view: Rect, frame: &Frame, 
             if height < 8.0 {
                 continue;
             }
-            let hair = mask.sample_head(q) * (1.0 - mask.sample(q)) * smoothstep(8.0, 20.0, height);
+            let hair = mask.sample_hair(q) * smoothstep(8.0, 20.0, height);
             if hair <= 0.01 {
                 continue;
             }
@@ -329,12 +365,6 @@ fn composite_bands(
         "dots must come in place()'s raster order"
     );
     let look = look_params(design.look);
-    let pigment = parse_shade(&design.shade).unwrap_or(Pigment {
-        rgb: [70, 72, 79],
-        strength: 0.74,
-    });
-    let pig = InkLanes::from(Ink::new(pigment.rgb, look.darken));
-    let halo_ink = InkLanes::from(Ink::new(HALO_RGB, 1.0));
     let frame = StampFrame {
         view,
         k: out.width as f32 / view.w,
@@ -346,6 +376,7 @@ fn composite_bands(
         r_scale: 1.0,
         strength: None,
         softness: look.softness,
+        ink: None,
     };
     scratch.pigment.clear();
     scratch.halo.clear();
@@ -356,6 +387,7 @@ fn composite_bands(
                 r_scale: radius,
                 strength: Some(strength),
                 softness: 1.0,
+                ink: Some(Ink::new(HALO_RGB, 1.0).0),
             };
             reach = reach.max(Stamp::prepare(four, &frame, &halo, &mut scratch.halo));
         }
@@ -374,10 +406,7 @@ fn composite_bands(
         let y1 = (y0 + band).min(out.height as usize);
         prepare(out, y0..y1);
         let rows = (y0 as i32, y1 as i32 - 1);
-        for (pass, (list, ink)) in [(&scratch.halo, &halo_ink), (&scratch.pigment, &pig)]
-            .into_iter()
-            .enumerate()
-        {
+        for (pass, list) in [&scratch.halo, &scratch.pigment].into_iter().enumerate() {
             let first = &mut first[pass];
             while *first < list.len() && list[*first].top + BUCKET_ROWS * k + reach < y0 as f32 {
                 *first += 1;
@@ -386,7 +415,7 @@ fn composite_bands(
                 if s.top - reach > y1 as f32 {
                     break;
                 }
-                s.draw(&mut out.data, stride, rows, ink);
+                s.draw(&mut out.data, stride, rows);
             }
         }
     }
@@ -411,6 +440,7 @@ struct Stamp {
     peak: f32,
     /// Top of the dot's sort bucket (output rows).
     top: f32,
+    ink: [u16; 3],
 }
 
 /// What every dot of a frame shares: the image rectangle shown, output
@@ -428,6 +458,8 @@ struct Pass {
     r_scale: f32,
     strength: Option<f32>,
     softness: f32,
+    /// One ink for every dot (the halo), or each dot's own (the pigment).
+    ink: Option<[u16; 3]>,
 }
 
 impl Stamp {
@@ -539,6 +571,7 @@ impl Stamp {
                 edge: ramp[i],
                 peak: peak[i],
                 top: (bucket_top(d.y) - f.view.y) * f.k,
+                ink: pass.ink.unwrap_or(d.ink),
             });
         }
         reach
@@ -546,7 +579,7 @@ impl Stamp {
 
     /// Multiply the dot's rows `rows.0..=rows.1` into `data` (RGBA rows of
     /// `stride` bytes).
-    fn draw(&self, data: &mut [u8], stride: usize, rows: (i32, i32), ink: &InkLanes) {
+    fn draw(&self, data: &mut [u8], stride: usize, rows: (i32, i32)) {
         let (y0, y1) = (self.y0.max(rows.0), self.y1.min(rows.1));
         if y0 > y1 {
             return;
@@ -559,7 +592,7 @@ impl Stamp {
             data,
             (first, stride),
             ((y1 - y0 + 1) as usize, width),
-            ink,
+            &InkLanes::from(Ink(self.ink)),
         );
     }
 }
@@ -571,6 +604,12 @@ mod tests {
     use crate::scale::{Calibration, Source};
 
     const AXES: (Vec2, Vec2) = (Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0));
+
+    /// The default pigment's ink on flat skin of colour `rgb`.
+    fn ink_on(rgb: [u8; 3]) -> [u16; 3] {
+        let pigment = parse_shade("III").unwrap().linear(1.0);
+        Light::read(rgb.map(to_linear), None, true).ink(pigment)
+    }
 
     fn frame() -> Frame {
         Calibration::new(
@@ -719,6 +758,7 @@ mod tests {
             sy: 1.0,
             strength: 0.8,
             soft: 1.0,
+            ink: ink_on([200, 160, 140]),
         }];
         composite(&mut out, view, AXES, &dots, &Design::default());
         let centre = out.pixel(50, 50);
@@ -746,6 +786,7 @@ mod tests {
             sy: 1.0,
             strength: 1.0,
             soft: 1.0,
+            ink: ink_on([200, 200, 200]),
         };
         let draw = |x: f32, w: u32| {
             let mut out = Image::new(w, 12, [200, 200, 200, 255]).unwrap();
@@ -793,6 +834,7 @@ mod tests {
                     sy: 1.0,
                     strength: 0.5,
                     soft: 1.0,
+                    ink: ink_on([200, 200, 200]),
                 }],
                 &Design::default(),
             );

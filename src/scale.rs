@@ -71,7 +71,7 @@ impl Default for Head {
 }
 
 /// Largest angle (radians) at which a point still faces the camera.
-const HORIZON: f32 = 1.45;
+pub const HORIZON: f32 = 1.45;
 
 impl Head {
     /// Surface arc from the midline to the side of the head: across, the
@@ -150,6 +150,184 @@ impl Head {
             (self.top_mm - self.flat_mm) / self.arc_mm * FRAC_PI_2 * phi.cos()
         };
         (sx.clamp(0.1, 1.0), sy.clamp(0.1, 1.0))
+    }
+}
+
+/// A point of the head model in 3D, with the surface's tangents there.
+///
+/// Millimetres, origin at the glabella on the skin, `x` across (towards the
+/// image's right in a frontal photo), `y` up, `z` towards the camera of a
+/// frontal photo.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SurfacePoint {
+    pub pos: [f32; 3],
+    /// Change of `pos` per millimetre across the surface (design x).
+    pub dx: [f32; 3],
+    /// Change of `pos` per millimetre up the surface (design y).
+    pub dy: [f32; 3],
+}
+
+impl SurfacePoint {
+    /// The outward normal (not normalised): `dx × dy`.
+    pub fn normal(&self) -> [f32; 3] {
+        let (a, b) = (self.dx, self.dy);
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    }
+}
+
+/// The [`Head`] model as a surface in 3D, for views other than the frontal
+/// photo (the live mirror turns the head).
+///
+/// Seen from the front it is exactly [`Head::project_clamped`]: `x` and `y`
+/// of [`HeadSurface::point`] are computed by the same expressions. Across,
+/// each height is a circle of the radius the front view shows
+/// (`half_width_mm`, narrowing towards the top), so the surface `x` is true
+/// arc length. Up the midline the profile rises as the front view shows
+/// (`flat_mm + (top_mm - flat_mm)·sin φ`) and leans back just enough for
+/// the surface `y` to be true arc length too (`arc_mm` from the flat
+/// forehead to the vertex): its depth is `-∫ √(c² - b² cos² t) dt` with
+/// `b = top_mm - flat_mm`, `c = 2·arc_mm / π`, tabulated once per head. A
+/// head whose outline fit gives `b > c` (impossible for true lengths) gets a
+/// vertical forehead until the two agree. Beyond the vertex the surface
+/// carries on down the back of the head (to `φ = π`) and across past the
+/// ears (to [`HeadSurface::ROUND`]); past those there is no surface.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeadSurface {
+    head: Head,
+    /// Sagittal depth at `φ = k·π / DEPTH_STEPS`.
+    depth: Vec<f32>,
+}
+
+const DEPTH_STEPS: usize = 512;
+
+impl HeadSurface {
+    pub fn new(head: Head) -> Self {
+        let n = DEPTH_STEPS;
+        let h = std::f64::consts::PI / n as f64;
+        let mut depth = Vec::with_capacity(n + 1);
+        let mut z = 0.0f64;
+        depth.push(0.0);
+        for k in 0..n {
+            // Simpson on each step: the integrand is smooth.
+            let t0 = k as f64 * h;
+            let f = |t: f64| -(Self::slope2(&head, t)).sqrt();
+            z += h / 6.0 * (f(t0) + 4.0 * f(t0 + h / 2.0) + f(t0 + h));
+            depth.push(z as f32);
+        }
+        HeadSurface { head, depth }
+    }
+
+    /// How far round the head (radians from the front, across) the
+    /// surface goes up to the vertex: 126°, past the ears, further than
+    /// any design goes and than a face turned by 40° shows. Further round,
+    /// the circles that narrow towards the top would fold over at the
+    /// back of the crown. Past the vertex (down the back) it goes 90°
+    /// round: the crown a bowed head shows, not the back of the head's
+    /// sides, which the narrowing circles do not model.
+    pub const ROUND: f32 = 2.2;
+
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// `(dZ/dφ)²` of the midline profile (clamped at 0).
+    fn slope2(head: &Head, phi: f64) -> f64 {
+        let b = (head.top_mm - head.flat_mm) as f64;
+        let c = 2.0 * head.arc_mm as f64 / std::f64::consts::PI;
+        (c * c - (b * phi.cos()).powi(2)).max(0.0)
+    }
+
+    fn sagittal(&self, phi: f32) -> f32 {
+        let t = (phi / std::f32::consts::PI * DEPTH_STEPS as f32).clamp(0.0, DEPTH_STEPS as f32);
+        let i = (t as usize).min(DEPTH_STEPS - 1);
+        let f = t - i as f32;
+        self.depth[i] + (self.depth[i + 1] - self.depth[i]) * f
+    }
+
+    /// The surface point at design position `p` (surface mm), or `None`
+    /// past the model's extent (see [`HeadSurface::ROUND`]) or for
+    /// non-finite input.
+    pub fn point(&self, p: Vec2) -> Option<SurfacePoint> {
+        use std::f32::consts::PI;
+        let h = &self.head;
+        let phi = h.pitch(p.y);
+        let theta = h.yaw(p.x, phi);
+        let round = if phi <= PI / 2.0 {
+            Self::ROUND
+        } else {
+            PI / 2.0
+        };
+        if !(phi <= PI && theta.abs() <= round) {
+            return None;
+        }
+        let n = Head::narrowing(phi);
+        let r = h.half_width_mm * n;
+        let (st, ct) = theta.sin_cos();
+        let x = h.half_width_mm * Head::narrowing(phi) * theta.sin();
+        let dx = [ct, 0.0, -st];
+        if p.y <= h.flat_mm {
+            return Some(SurfacePoint {
+                pos: [x, p.y, r * (ct - 1.0)],
+                dx,
+                dy: [0.0, 1.0, 0.0],
+            });
+        }
+        let b = h.top_mm - h.flat_mm;
+        let y = h.flat_mm + (h.top_mm - h.flat_mm) * phi.sin();
+        // d/dφ, then × dφ/dy = π / (2 arc).
+        let dn = if (phi * 0.75).cos() > 0.3 {
+            -0.75 * (phi * 0.75).sin()
+        } else {
+            0.0
+        };
+        let dr = h.half_width_mm * dn;
+        let ds = -(Self::slope2(h, phi as f64).sqrt() as f32);
+        let k = PI / (2.0 * h.arc_mm);
+        Some(SurfacePoint {
+            pos: [x, y, r * (ct - 1.0) + self.sagittal(phi)],
+            dx,
+            dy: [
+                dr * (st - theta * ct) * k,
+                b * phi.cos() * k,
+                (dr * (ct - 1.0 + theta * st) + ds) * k,
+            ],
+        })
+    }
+}
+
+/// What the renderer needs from a frame: face (surface) millimetres to
+/// image pixels, and how a small length there shrinks. [`Frame`] is the
+/// frontal photo's; the live mirror's posed frame implements it too.
+pub trait Projection {
+    /// Image pixels, or `None` where the surface faces away.
+    fn try_to_image(&self, p: Vec2) -> Option<Vec2>;
+    /// How much a small length along the surface shrinks in the image,
+    /// across (x) and up (y), at surface point `p`.
+    fn foreshortening(&self, p: Vec2) -> (f32, f32);
+    /// Both at once (what the renderer places each dot with); frames whose
+    /// two answers share work override it.
+    fn project(&self, p: Vec2) -> Option<(Vec2, (f32, f32))> {
+        Some((self.try_to_image(p)?, self.foreshortening(p)))
+    }
+    /// Image pixels per millimetre at the face.
+    fn px_per_mm(&self) -> f32;
+}
+
+impl Projection for Frame {
+    fn px_per_mm(&self) -> f32 {
+        self.px_per_mm
+    }
+
+    fn try_to_image(&self, p: Vec2) -> Option<Vec2> {
+        Frame::try_to_image(self, p)
+    }
+
+    fn foreshortening(&self, p: Vec2) -> (f32, f32) {
+        self.head.foreshortening(p)
     }
 }
 
@@ -358,6 +536,114 @@ mod tests {
             assert!(y > last);
             last = y;
         }
+    }
+
+    #[test]
+    fn head_surface_seen_from_the_front_is_the_head_model() {
+        let heads = [
+            Head::default(),
+            Head {
+                flat_mm: 10.0,
+                top_mm: 120.0,
+                arc_mm: 106.0,
+                half_width_mm: 90.0,
+            },
+        ];
+        for h in heads {
+            let s = HeadSurface::new(h);
+            let mut shown = 0;
+            for yi in -20..=60 {
+                for xi in -40..=40 {
+                    let p = Vec2::new(xi as f32 * 3.5, yi as f32 * 3.5);
+                    let phi = h.pitch(p.y);
+                    let round = h.yaw(p.x, phi).abs();
+                    let Some(sp) = s.point(p) else {
+                        let lim = if phi > std::f32::consts::FRAC_PI_2 {
+                            std::f32::consts::FRAC_PI_2
+                        } else {
+                            HeadSurface::ROUND
+                        };
+                        assert!(phi > std::f32::consts::PI || round > lim);
+                        continue;
+                    };
+                    assert!(sp
+                        .pos
+                        .iter()
+                        .chain(&sp.dx)
+                        .chain(&sp.dy)
+                        .all(|v| v.is_finite()));
+                    if let Some(q) = h.project(p) {
+                        // Bit for bit.
+                        assert_eq!((sp.pos[0], sp.pos[1]), (q.x, q.y), "{p:?}");
+                        // Facing the camera.
+                        assert!(sp.normal()[2] > 0.0, "{p:?} {sp:?}");
+                        shown += 1;
+                    }
+                    // The tangents match the positions (finite differences).
+                    let e = 0.05;
+                    let at = |dx: f32, dy: f32| {
+                        s.point(Vec2::new(p.x + dx, p.y + dy))
+                            .map_or([f32::NAN; 3], |q| q.pos)
+                    };
+                    let (ax0, ax1) = (at(-e, 0.0), at(e, 0.0));
+                    let (ay0, ay1) = (at(0.0, -e), at(0.0, e));
+                    let smooth = (p.y - h.flat_mm).abs() > 0.1
+                        && (p.y - h.flat_mm - h.arc_mm / 0.75 * 0.8054).abs() > 0.1
+                        && phi < 3.0
+                        && round < 2.15;
+                    if smooth {
+                        for k in 0..3 {
+                            let nx = (ax1[k] - ax0[k]) / (2.0 * e);
+                            let ny = (ay1[k] - ay0[k]) / (2.0 * e);
+                            assert!(
+                                (nx - sp.dx[k]).abs() < 0.02,
+                                "{p:?} dx[{k}] {nx} {:?}",
+                                sp.dx
+                            );
+                            assert!(
+                                (ny - sp.dy[k]).abs() < 0.02,
+                                "{p:?} dy[{k}] {ny} {:?}",
+                                sp.dy
+                            );
+                        }
+                    }
+                }
+            }
+            assert!(shown > 1000);
+        }
+        // Surface lengths are true: across at the brows, and up the midline.
+        let h = Head::default();
+        let s = HeadSurface::new(h);
+        let mut len = 0.0;
+        for k in 0..145 {
+            let a = s.point(Vec2::new(0.0, 10.0 + k as f32)).unwrap().pos;
+            let b = s.point(Vec2::new(0.0, 11.0 + k as f32)).unwrap().pos;
+            len += ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2) + (b[2] - a[2]).powi(2)).sqrt();
+        }
+        assert!((len - 145.0).abs() < 0.1, "{len}");
+        // The vertex: top_mm above the glabella, about 11 cm behind it.
+        let v = s.point(Vec2::new(0.0, 155.0)).unwrap().pos;
+        assert!(
+            (v[1] - 88.0).abs() < 1e-3 && v[2] < -90.0 && v[2] > -130.0,
+            "{v:?}"
+        );
+        // Ears: half_width_mm out, as far back.
+        let e = s
+            .point(Vec2::new(75.0 * std::f32::consts::FRAC_PI_2, 0.0))
+            .unwrap()
+            .pos;
+        assert!(s.point(Vec2::new(250.0, 0.0)).is_none());
+        assert!(s.point(Vec2::new(0.0, 320.0)).is_none());
+        assert!(s.point(Vec2::new(f32::NAN, 0.0)).is_none());
+        assert!(
+            (e[0] - 75.0).abs() < 1e-3 && (e[2] + 75.0).abs() < 1e-3,
+            "{e:?}"
+        );
+        // The frame's projection trait is the frame itself.
+        let f = cal((400.0, 500.0), (526.0, 500.0)).frame();
+        let p = Vec2::new(20.0, 60.0);
+        assert_eq!(Projection::try_to_image(&f, p), f.try_to_image(p));
+        assert_eq!(Projection::foreshortening(&f, p), f.head.foreshortening(p));
     }
 
     #[test]

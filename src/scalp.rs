@@ -2,8 +2,9 @@
 //! land on the background, ears or brows), and the zones the visitor paints
 //! in or out with a brush.
 
+use crate::color::{lab, lab_to_rgb};
 use crate::design::{Stroke, ZoneMode};
-use crate::geom::Vec2;
+use crate::geom::{smoothstep, Vec2};
 use crate::image::Image;
 use crate::scale::Frame;
 use crate::scatter::{DOMAIN_X, DOMAIN_Y};
@@ -26,7 +27,31 @@ pub struct ScalpMask {
     /// the photo's edges): painted zones may add dots anywhere on the head,
     /// never on the backdrop. All 255 when no backdrop could be told apart.
     pub head: Vec<u8>,
+    /// The visitor's remaining hair, 0..255 (what the buzz cut tones down).
+    pub hair: Vec<u8>,
 }
+
+/// Label values of a segmentation (see `crate::segment`).
+pub mod label {
+    pub const BACKGROUND: u8 = 0;
+    pub const HAIR: u8 = 1;
+    pub const SCALP: u8 = 2;
+    pub const FACE: u8 = 3;
+    pub const BODY: u8 = 4;
+}
+
+/// How the treated area meets remaining hair: density falls from full to
+/// [`HAIR_FLOOR`] over the last [`HAIR_FADE_MM`] of scalp, as an artist
+/// blends the dots into the stubble at a fade instead of stopping at a hard
+/// edge, and to nothing over the last [`HAIR_CLEAR_MM`], so a dot's soft
+/// rim stays on the skin.
+pub const HAIR_FADE_MM: f32 = 4.0;
+pub const HAIR_FLOOR: f32 = 0.4;
+pub const HAIR_CLEAR_MM: f32 = 0.5;
+/// Dots keep this far inside the head's outline (half a dot plus its soft
+/// rim), then reach full density a millimetre further in: the treated area
+/// follows the outline and never spills onto the backdrop.
+pub const OUTLINE_MM: (f32, f32) = (0.5, 1.5);
 
 /// What this visitor's skin looks like: the forehead's colour, and a test of
 /// whether another colour is the same skin in shadow or shine. Skin keeps
@@ -84,65 +109,6 @@ impl SkinModel {
     pub fn rgb(&self) -> [u8; 3] {
         lab_to_rgb(self.lab)
     }
-}
-
-/// CIE L*a*b* (D65) → sRGB 0..255 (clamped).
-pub fn lab_to_rgb(l: [f32; 3]) -> [u8; 3] {
-    let fy = (l[0] + 16.0) / 116.0;
-    let fx = fy + l[1] / 500.0;
-    let fz = fy - l[2] / 200.0;
-    let inv = |t: f32| {
-        if t > 0.206_893 {
-            t * t * t
-        } else {
-            (t - 16.0 / 116.0) / 7.787
-        }
-    };
-    let (x, y, z) = (inv(fx) * 0.95047, inv(fy), inv(fz) * 1.08883);
-    let r = 3.2406 * x - 1.5372 * y - 0.4986 * z;
-    let g = -0.9689 * x + 1.8758 * y + 0.0415 * z;
-    let b = 0.0557 * x - 0.2040 * y + 1.0570 * z;
-    let gamma = |c: f32| {
-        let c = c.clamp(0.0, 1.0);
-        let v = if c <= 0.003_130_8 {
-            12.92 * c
-        } else {
-            1.055 * c.powf(1.0 / 2.4) - 0.055
-        };
-        (v * 255.0).round() as u8
-    };
-    [gamma(r), gamma(g), gamma(b)]
-}
-
-/// sRGB 0..255 → CIE L*a*b* (D65), good enough for skin comparisons.
-pub fn lab(rgb: [u8; 3]) -> [f32; 3] {
-    // sRGB to linear, tabulated once: `powf` is a software routine in
-    // WebAssembly, and a 12 MP photo's working copy alone converts
-    // 300,000 pixels.
-    static LINEAR: std::sync::OnceLock<[f32; 256]> = std::sync::OnceLock::new();
-    let lin = LINEAR.get_or_init(|| {
-        std::array::from_fn(|c| {
-            let c = c as f32 / 255.0;
-            if c <= 0.04045 {
-                c / 12.92
-            } else {
-                ((c + 0.055) / 1.055).powf(2.4)
-            }
-        })
-    });
-    let [r, g, b] = rgb.map(|c| lin[c as usize]);
-    let x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
-    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    let z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-    let f = |t: f32| {
-        if t > 0.008856 {
-            t.cbrt()
-        } else {
-            7.787 * t + 16.0 / 116.0
-        }
-    };
-    let (fx, fy, fz) = (f(x), f(y), f(z));
-    [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
 }
 
 impl ScalpMask {
@@ -217,6 +183,7 @@ impl ScalpMask {
                 data,
                 skin_lab: None,
                 head: vec![255; n],
+                hair: vec![0; n],
             };
         }
         let median = |k: usize| {
@@ -235,6 +202,7 @@ impl ScalpMask {
                 data,
                 skin_lab: None,
                 head: vec![255; n],
+                hair: vec![0; n],
             };
         }
         let skin = SkinModel::new(reference);
@@ -331,6 +299,11 @@ impl ScalpMask {
         let mut head: Vec<u8> = backdrop.iter().map(|&b| if b { 0 } else { 255 }).collect();
         erode(&mut head, mw as usize, mh as usize, erode_px);
         box_blur(&mut head, mw as usize, mh as usize, erode_px.max(1));
+        let hair = head
+            .iter()
+            .zip(&data)
+            .map(|(&h, &s)| h.saturating_sub(s))
+            .collect();
         ScalpMask {
             width: mw,
             height: mh,
@@ -338,7 +311,88 @@ impl ScalpMask {
             data,
             skin_lab: Some(reference),
             head,
+            hair,
         }
+    }
+
+    /// The mask from a segmentation of the photo: `labels` (see [`label`])
+    /// on a `width`×`height` grid of `step` image pixels per cell, for a
+    /// photo of `px_per_mm` image pixels per millimetre, and the forehead's
+    /// skin colour it found.
+    ///
+    /// Hairline mode may put dots on the bare scalp, fading into remaining
+    /// hair ([`HAIR_FADE_MM`]) and following the head's outline
+    /// ([`OUTLINE_MM`]); full-head mode and painted zones on the scalp and
+    /// the hair (it will be shaved), never on the face, body or backdrop.
+    pub fn from_labels(
+        width: u32,
+        height: u32,
+        step: f32,
+        labels: &[u8],
+        px_per_mm: f32,
+        skin_lab: Option<[f32; 3]>,
+    ) -> Result<ScalpMask, String> {
+        let n = width as usize * height as usize;
+        if n == 0 || labels.len() != n {
+            return Err(format!(
+                "a {width}×{height} segmentation needs {n} labels, got {}",
+                labels.len()
+            ));
+        }
+        if !(step.is_finite() && step > 0.0 && px_per_mm.is_finite() && px_per_mm > 0.0) {
+            return Err("the segmentation's scale must be a positive number".into());
+        }
+        let (w, h) = (width as usize, height as usize);
+        let mm = step / px_per_mm; // millimetres per cell
+        let is = |v: u8| labels.iter().map(move |&l| l == v);
+        let head_cell: Vec<bool> = labels
+            .iter()
+            .map(|&l| l == label::SCALP || l == label::HAIR || l == label::FACE)
+            .collect();
+        // Distances (mm) to the boundary of the nearest hair, scalp and
+        // outside-the-head cell (from cell centres: half a cell less).
+        let dist = |t: Vec<bool>| {
+            let mut d = distance_to(&t, w, h, mm);
+            d.iter_mut().for_each(|v| *v = (*v - 0.5 * mm).max(0.0));
+            d
+        };
+        let to_hair = dist(is(label::HAIR).collect());
+        let to_outside = dist(head_cell.iter().map(|&c| !c).collect());
+        let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        let mut data = vec![0u8; n];
+        let mut head = vec![0u8; n];
+        let mut hair = vec![0u8; n];
+        for i in 0..n {
+            let edge = smoothstep(OUTLINE_MM.0, OUTLINE_MM.1, to_outside[i]);
+            match labels[i] {
+                label::SCALP => {
+                    let d = to_hair[i];
+                    let fade = if d < HAIR_CLEAR_MM {
+                        HAIR_FLOOR * smoothstep(0.0, HAIR_CLEAR_MM, d)
+                    } else {
+                        HAIR_FLOOR
+                            + (1.0 - HAIR_FLOOR)
+                                * smoothstep(HAIR_CLEAR_MM, HAIR_CLEAR_MM + HAIR_FADE_MM, d)
+                    };
+                    data[i] = byte(edge * fade);
+                    head[i] = byte(edge);
+                }
+                label::HAIR => {
+                    head[i] = byte(edge);
+                    hair[i] = 255;
+                }
+                _ => {}
+            }
+        }
+        Ok(ScalpMask {
+            width,
+            height,
+            step,
+            data,
+            skin_lab,
+            head,
+            hair,
+        })
     }
 
     /// Mask value in `[0, 1]` at image position `p` (bilinear).
@@ -349,6 +403,11 @@ impl ScalpMask {
     /// Head-mask value in `[0, 1]` at image position `p` (bilinear).
     pub fn sample_head(&self, p: Vec2) -> f32 {
         self.sample_in(&self.head, p)
+    }
+
+    /// Remaining hair in `[0, 1]` at image position `p` (bilinear).
+    pub fn sample_hair(&self, p: Vec2) -> f32 {
+        self.sample_in(&self.hair, p)
     }
 
     fn sample_in(&self, data: &[u8], p: Vec2) -> f32 {
@@ -368,6 +427,69 @@ impl ScalpMask {
         let b = at(i, j + 1) + (at(i + 1, j + 1) - at(i, j + 1)) * fx;
         a + (b - a) * fy
     }
+}
+
+/// Euclidean distance (in units of `cell` per cell) from every cell of a
+/// `w`×`h` grid to the nearest cell where `target` is true (0 on target
+/// cells; `f32::INFINITY` everywhere when there is none). Exact, in two
+/// passes of the lower envelope of parabolas (Felzenszwalb and
+/// Huttenlocher, 2012).
+pub fn distance_to(target: &[bool], w: usize, h: usize, cell: f32) -> Vec<f32> {
+    const FAR: f32 = 1e12;
+    let mut d: Vec<f32> = target.iter().map(|&t| if t { 0.0 } else { FAR }).collect();
+    let mut f = vec![0f32; w.max(h)];
+    let mut out = vec![0f32; w.max(h)];
+    let mut v = vec![0usize; w.max(h)];
+    let mut z = vec![0f32; w.max(h) + 1];
+    let mut pass = |f: &[f32], out: &mut [f32], n: usize| {
+        let mut k = 0usize;
+        v[0] = 0;
+        z[0] = f32::NEG_INFINITY;
+        z[1] = f32::INFINITY;
+        for q in 1..n {
+            loop {
+                let p = v[k];
+                let s =
+                    ((f[q] + (q * q) as f32) - (f[p] + (p * p) as f32)) / (2.0 * (q - p) as f32);
+                if s <= z[k] && k > 0 {
+                    k -= 1;
+                } else {
+                    k += 1;
+                    v[k] = q;
+                    z[k] = s;
+                    z[k + 1] = f32::INFINITY;
+                    break;
+                }
+            }
+        }
+        k = 0;
+        for (q, o) in out.iter_mut().enumerate().take(n) {
+            while z[k + 1] < q as f32 {
+                k += 1;
+            }
+            let p = v[k];
+            let dq = q as f32 - p as f32;
+            *o = dq * dq + f[p];
+        }
+    };
+    for y in 0..h {
+        f[..w].copy_from_slice(&d[y * w..(y + 1) * w]);
+        pass(&f[..w], &mut out[..w], w);
+        d[y * w..(y + 1) * w].copy_from_slice(&out[..w]);
+    }
+    for x in 0..w {
+        for y in 0..h {
+            f[y] = d[y * w + x];
+        }
+        pass(&f[..h], &mut out[..h], h);
+        for y in 0..h {
+            d[y * w + x] = out[y];
+        }
+    }
+    let none = !target.iter().any(|&t| t);
+    d.into_iter()
+        .map(|v| if none { f32::INFINITY } else { v.sqrt() * cell })
+        .collect()
 }
 
 /// The 4-connected neighbours of cell `i` in a `w`×`h` grid.
@@ -726,21 +848,68 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn lab_round_trips_and_skin_matches_itself_in_shadow() {
-        for rgb in [
-            [205u8, 160, 132],
-            [90, 60, 45],
-            [240, 220, 210],
-            [30, 30, 30],
-        ] {
-            let back = lab_to_rgb(lab(rgb));
-            for k in 0..3 {
-                assert!(
-                    (back[k] as i32 - rgb[k] as i32).abs() <= 1,
-                    "{rgb:?} -> {back:?}"
-                );
+    fn distances_are_exact_euclidean() {
+        let (w, h) = (23usize, 17usize);
+        let target: Vec<bool> = (0..w * h).map(|i| (i * 7919) % 37 == 0).collect();
+        let d = distance_to(&target, w, h, 0.5);
+        for y in 0..h {
+            for x in 0..w {
+                let best = (0..w * h)
+                    .filter(|&j| target[j])
+                    .map(|j| {
+                        let (tx, ty) = ((j % w) as f32, (j / w) as f32);
+                        ((tx - x as f32).powi(2) + (ty - y as f32).powi(2)).sqrt()
+                    })
+                    .fold(f32::INFINITY, f32::min);
+                assert!((d[y * w + x] - best * 0.5).abs() < 1e-4, "({x}, {y})");
             }
         }
+        assert!(distance_to(&[false; 6], 3, 2, 1.0)
+            .iter()
+            .all(|v| v.is_infinite()));
+    }
+
+    #[test]
+    fn a_labelled_head_fades_into_hair_and_follows_the_outline() {
+        // 40×30 cells of 1 mm: background on the left 5 columns, hair on
+        // the right 10, scalp between, face on the bottom 5 rows.
+        let (w, h) = (40u32, 30u32);
+        let labels: Vec<u8> = (0..w * h)
+            .map(|i| {
+                let (x, y) = (i % w, i / w);
+                if x < 5 {
+                    label::BACKGROUND
+                } else if y >= 25 {
+                    label::FACE
+                } else if x >= 30 {
+                    label::HAIR
+                } else {
+                    label::SCALP
+                }
+            })
+            .collect();
+        let m = ScalpMask::from_labels(w, h, 2.0, &labels, 2.0, None).unwrap();
+        let at = |x: u32, y: u32| m.data[(y * w + x) as usize];
+        let head = |x: u32, y: u32| m.head[(y * w + x) as usize];
+        assert_eq!(at(17, 10), 255, "full density mid-scalp");
+        assert_eq!(at(5, 10), 0, "nothing at the outline");
+        assert!(at(7, 10) > 200, "full density a little inside");
+        // Towards the hair: full, then lower, then nothing on the hair.
+        assert!(at(29, 10) < at(27, 10) && at(27, 10) < at(24, 10));
+        assert!(at(28, 10) as f32 >= 0.35 * 255.0);
+        assert!(at(29, 10) < at(28, 10));
+        assert_eq!(at(30, 10), 0);
+        // Face and backdrop never; the head mask covers hair and scalp.
+        assert_eq!(at(17, 27), 0);
+        assert_eq!(head(17, 27), 0);
+        assert_eq!(head(35, 10), 255);
+        assert_eq!(m.hair[(10 * w + 35) as usize], 255);
+        assert!(ScalpMask::from_labels(w, h, 2.0, &labels[1..], 2.0, None).is_err());
+        assert!(ScalpMask::from_labels(w, h, 0.0, &labels, 2.0, None).is_err());
+    }
+
+    #[test]
+    fn skin_matches_itself_in_shadow() {
         let skin = SkinModel::new(lab([205, 160, 132]));
         assert!(
             skin.matches(lab([150, 115, 92]), 1.0),
@@ -754,12 +923,5 @@ pub(crate) mod tests {
         assert!(grey.matches(lab([170, 170, 170]), 1.0));
         assert!(grey.matches(lab([120, 120, 120]), 1.0));
         assert!(!grey.matches(lab([40, 40, 40]), 1.0));
-    }
-
-    #[test]
-    fn lab_of_white_and_black() {
-        let w = lab([255, 255, 255]);
-        assert!((w[0] - 100.0).abs() < 0.5 && w[1].abs() < 1.0 && w[2].abs() < 1.0);
-        assert!(lab([0, 0, 0])[0].abs() < 0.5);
     }
 }

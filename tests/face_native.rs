@@ -14,9 +14,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use hairline_visualizer::face::tensor::{max_pool2x2, Tensor};
 use hairline_visualizer::face::{detector, landmarks, FaceError, FaceModels};
 use hairline_visualizer::image::Image;
+use hairline_visualizer::tensor::{max_pool2x2, Tensor};
 use serde_json::Value;
 
 fn root() -> PathBuf {

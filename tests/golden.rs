@@ -57,6 +57,7 @@ fn fresh_engine(photo: &Portrait) -> Engine {
     e.set_photo(photo.image.clone()).expect("photo loads");
     e.set_calibration(photo.left_pupil, photo.right_pupil, IPD_MM, Source::Visitor)
         .expect("calibration");
+    e.set_segmentation(photo.labels()).expect("segmentation");
     e
 }
 
@@ -511,6 +512,7 @@ fn recalibrating_after_a_render_moves_the_dots() {
     e.render_full().unwrap(); // with the estimated calibration
     e.set_calibration(photo.left_pupil, photo.right_pupil, IPD_MM, Source::Visitor)
         .unwrap();
+    e.set_segmentation(photo.labels()).unwrap();
     let c = compare(&direct, &render_on(&mut e, design.clone()));
     assert!(c.differing == 0, "after recalibrating: {}", c.summary());
     // Loading another photo into the same engine.
@@ -523,6 +525,7 @@ fn recalibrating_after_a_render_moves_the_dots() {
         Source::Visitor,
     )
     .unwrap();
+    e.set_segmentation(rolled.labels()).unwrap();
     let expected = render(Photo::MediumRolled, design.clone());
     let c = compare(&expected, &render_on(&mut e, design));
     assert!(c.differing == 0, "after a new photo: {}", c.summary());

@@ -3,10 +3,12 @@
 //! scale (a flat "head", so nothing is foreshortened), find the dots, and
 //! check their size and spacing against the design.
 
+use hairline_visualizer::color::{chroma_hue, lab};
 use hairline_visualizer::design::Design;
 use hairline_visualizer::geom::Vec2;
 use hairline_visualizer::hairline::{control_points, curve, DistanceGrid};
 use hairline_visualizer::image::{Image, Rect};
+use hairline_visualizer::pigment::shade_for_skin;
 use hairline_visualizer::render::{composite, place, visible_dots, Scene};
 use hairline_visualizer::scale::{Calibration, Frame, Head, Source};
 use hairline_visualizer::scalp::ZoneGrid;
@@ -22,9 +24,13 @@ struct Render {
 }
 
 fn render(design: &Design) -> Render {
+    render_on(design, SKIN)
+}
+
+fn render_on(design: &Design, skin: [u8; 4]) -> Render {
     // 100 × 90 mm of skin; the glabella 10 mm below the bottom edge.
     let (w, h) = ((100.0 * PPM) as u32, (90.0 * PPM) as u32);
-    let photo = Image::new(w, h, SKIN).unwrap();
+    let photo = Image::new(w, h, skin).unwrap();
     let ipd_px = 63.0 * PPM;
     let eye_y = h as f32 + (10.0 + 14.0) * PPM; // pupils 14 mm below the glabella
     let cal = Calibration {
@@ -46,7 +52,7 @@ fn render(design: &Design) -> Render {
     };
     assert!((frame.px_per_mm - PPM).abs() < 1e-3);
     let field = DotField::generate(design.seed);
-    let placed = place(&field, &frame, None, None);
+    let placed = place(&field, &frame, None, Some(&photo));
     let line = DistanceGrid::build(&curve(&control_points(design), 16));
     let zones = ZoneGrid::from_strokes(&design.zones);
     let scene = Scene {
@@ -277,4 +283,74 @@ fn nothing_changes_outside_the_zone() {
         }
     }
     assert!(changed > 10_000);
+}
+
+#[test]
+fn healed_dots_read_grey_black_not_as_darker_skin() {
+    // Skin of every type, each with the shade its tone suggests: at the
+    // dots' centres the colour is the pigment's (DOMAIN.md): at most half
+    // the skin's chroma, a hue of its own (a multiply by grey keeps the
+    // skin's hue within a degree: a brown freckle), with a cool cast (the
+    // yellow-blue axis falls more than the red-green one).
+    for skin in [
+        [236u8, 204, 184],
+        [224, 180, 152],
+        [205, 160, 132],
+        [176, 124, 92],
+        [128, 84, 58],
+        [78, 52, 40],
+    ] {
+        let skin_lab = lab(skin);
+        let design = Design {
+            height_mm: 20.0,
+            shade: shade_for_skin(skin_lab).into(),
+            ..Design::default()
+        };
+        let r = render_on(&design, [skin[0], skin[1], skin[2], 255]);
+        let (skin_c, skin_h) = chroma_hue(skin_lab);
+        let mut centres = 0;
+        let (mut sum_c, mut sum_b, mut sum_a, mut worst) = (0.0, 0.0, 0.0, 0.0f32);
+        for (c, _) in detect(&r) {
+            if c.y < 35.0 || c.y > 90.0 || c.x.abs() > 40.0 {
+                continue;
+            }
+            let q = r.frame.to_image(c);
+            let p = r.out.pixel(q.x as u32, q.y as u32);
+            let l = lab([p[0], p[1], p[2]]);
+            let (ch, _) = chroma_hue(l);
+            sum_c += ch;
+            sum_a += l[1];
+            sum_b += l[2];
+            worst = worst.max(ch / skin_c);
+            centres += 1;
+        }
+        assert!(centres > 500, "{skin:?}: {centres} dot centres");
+        let n = centres as f32;
+        let mean_ratio = sum_c / n / skin_c;
+        let hue = (sum_b / n).atan2(sum_a / n);
+        let hue_gap = (hue - skin_h).abs().to_degrees();
+        println!(
+            "skin {skin:?} (L* {:.0}, chroma {skin_c:.1}) shade {}: centre chroma {:.2}x (worst {worst:.2}x), hue {:.0}° vs skin {:.0}°",
+            skin_lab[0],
+            design.shade,
+            mean_ratio,
+            hue.to_degrees(),
+            skin_h.to_degrees()
+        );
+        assert!(
+            mean_ratio <= 0.5,
+            "{skin:?}: centres keep {mean_ratio:.2} of the skin's chroma"
+        );
+        assert!(
+            worst <= 0.6,
+            "{skin:?}: a centre keeps {worst:.2} of the skin's chroma"
+        );
+        assert!(
+            hue_gap > 4.0,
+            "{skin:?}: the dots keep the skin's hue ({hue_gap:.1}° apart)"
+        );
+        // Cool: relative to the skin, b* (yellow) falls further than a* (red).
+        let (ka, kb) = (sum_a / n / skin_lab[1], sum_b / n / skin_lab[2]);
+        assert!(kb < ka, "{skin:?}: no cool cast (a* x{ka:.2}, b* x{kb:.2})");
+    }
 }

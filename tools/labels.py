@@ -33,7 +33,11 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PHOTOS = os.path.join(ROOT, '..', 'shared', 'photos')
+# The test photos live beside the repository (../shared/photos); a git
+# worktree elsewhere can point at them with HV_PHOTOS.
+PHOTOS = os.environ.get('HV_PHOTOS') or next(
+    (d for d in (os.path.join(ROOT, '..', 'shared', 'photos'), '/work/shared/photos') if os.path.isdir(d)),
+    os.path.join(ROOT, '..', 'shared', 'photos'))
 FIXTURES = os.path.join(ROOT, 'tests', 'fixtures', 'labels')
 REVIEW = os.path.join(ROOT, 'target', 'labels-review')
 LABELS = {'background': 0, 'hair': 1, 'scalp': 2, 'face': 3, 'body': 4}

@@ -15,11 +15,11 @@
 //! as in `extractBoxes` and merged by non-maximum suppression (IoU 0.4).
 
 use super::input::square_input;
-use super::tensor::{
-    conv2d, leaky_relu, max_pool2x2, separable, sigmoid, Conv, Padding, SeparableConv, Tensor,
-};
 use super::weights::WeightMap;
 use crate::image::{Image, Rect};
+use crate::tensor::{
+    conv2d, leaky_relu, max_pool2x2, separable, sigmoid, Conv, Padding, SeparableConv, Tensor,
+};
 
 /// `src/tinyFaceDetector/const.ts`.
 pub const MEAN_RGB: [f32; 3] = [117.001, 114.697, 97.404];

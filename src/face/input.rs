@@ -10,8 +10,8 @@
 //! compared with the area-averaging [`crate::image::resample`]. The nets
 //! were trained and validated with that kind of input.
 
-use super::tensor::Tensor;
 use crate::image::{Image, Rect};
+use crate::tensor::Tensor;
 
 /// Where the region landed inside the square input.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -19,12 +19,12 @@
 //! is read from the weight names.
 
 use super::input::square_input;
-use super::tensor::{
+use super::weights::WeightMap;
+use crate::image::{Image, Rect};
+use crate::tensor::{
     add_assign, avg_pool, conv2d, fully_connected, relu, separable, Conv, Padding, SeparableConv,
     Tensor,
 };
-use super::weights::WeightMap;
-use crate::image::{Image, Rect};
 
 pub const INPUT_SIZE: usize = 112;
 pub const MEAN_RGB: [f32; 3] = [122.782, 117.001, 104.298];

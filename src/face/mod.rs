@@ -5,7 +5,8 @@
 //! 1.7.15 (MIT): its TinyFaceDetector ([`detector`]) and 68-point landmark
 //! nets ([`landmarks`]), run on face-api's own weight files, which the page
 //! fetches and hands over as bytes ([`FaceModels::load`]). No browser types,
-//! deterministic, no panics on any input; the layers are in [`tensor`].
+//! deterministic, no panics on any input; the layers are in
+//! [`crate::tensor`], shared with the segmentation net.
 //!
 //! Accuracy is checked against face-api itself running in Chromium
 //! (`tests/face/oracle.mjs` writes `tests/face/reference.json`;
@@ -19,8 +20,11 @@
 pub mod detector;
 pub mod input;
 pub mod landmarks;
-pub mod tensor;
 pub mod weights;
+
+/// The layers moved to [`crate::tensor`] when the segmentation net began to
+/// share them; the old path still works for code written against it.
+pub use crate::tensor;
 
 use std::fmt;
 

@@ -12,8 +12,11 @@
 //! rounded in IEEE arithmetic), so the photos are bit-identical on every
 //! platform; the roll's sine and cosine are computed once.
 
+use hairline_visualizer::color::lab;
+use hairline_visualizer::engine::Labels;
 use hairline_visualizer::geom::Vec2;
 use hairline_visualizer::image::Image;
+use hairline_visualizer::scalp::label;
 
 pub const WIDTH: u32 = 320;
 pub const HEIGHT: u32 = 400;
@@ -75,6 +78,49 @@ impl Portrait {
         // Distance past the outline, to first order: (r − 1) / |∇r|.
         let grad = ((nx / HEAD_RX).powi(2) + (ny / HEAD_RY).powi(2)).sqrt() / r;
         (r - 1.0) / grad <= 1.0
+    }
+
+    /// The portrait's segmentation, as the core's segmentation would give
+    /// it, known exactly: the head above the brows is scalp, below it and
+    /// the ears face, the rest backdrop; a band at each side above the ears
+    /// is labelled hair (a horseshoe fringe, so the fade into hair and the
+    /// buzz cut have something to work on; its pixels are skin-coloured).
+    pub fn labels(&self) -> Labels {
+        let labels = (0..WIDTH * HEIGHT)
+            .map(|i| {
+                let p = Vec2::new((i % WIDTH) as f32 + 0.5, (i / WIDTH) as f32 + 0.5);
+                let u = self.roll.to_head(p);
+                let (nx, ny) = (u.x / HEAD_RX, u.y / HEAD_RY);
+                let e = nx * nx + ny * ny;
+                let ear = [-116.0f32, 116.0].iter().any(|&cx| {
+                    let (dx, dy) = ((u.x - cx) / 12.0, u.y / 25.0);
+                    dx * dx + dy * dy <= 1.0
+                });
+                if e > 1.0 {
+                    if ear {
+                        label::FACE
+                    } else {
+                        label::BACKGROUND
+                    }
+                } else if u.y > EYE_Y - 28.0 {
+                    label::FACE
+                } else if e > 0.8 && u.y > -100.0 {
+                    label::HAIR
+                } else {
+                    label::SCALP
+                }
+            })
+            .collect();
+        // The forehead's colour, 40 px above the pupils.
+        let f = self.roll.to_image(Vec2::new(0.0, EYE_Y - 40.0));
+        let px = self.image.pixel(f.x as u32, f.y as u32);
+        Labels {
+            width: WIDTH,
+            height: HEIGHT,
+            step: 1.0,
+            labels,
+            skin_lab: Some(lab([px[0], px[1], px[2]])),
+        }
     }
 }
 

@@ -25,6 +25,14 @@ const server = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '
   env: { ...process.env, SERVE_TEST_PHOTOS: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
+// A server that cannot listen (the port taken, say by another checkout's
+// bench) must stop the bench rather than let it measure someone else's www/.
+server.on('exit', (code) => {
+  if (code) {
+    console.error(`the bench's server on port ${PORT} exited with code ${code} (BENCH_PORT=… to move it)`);
+    process.exit(1);
+  }
+});
 
 /** Helpers every bench page gets (window.__bench), so the page-side steps
  * below share them. */

@@ -16,6 +16,12 @@ export const THINNING = { name: 'front-thinning-light-01.jpg', width: 1200, heig
 /** Approximate pupil centres in front-shaved-dark-01.jpg (image px). */
 export const SHAVED_PUPILS = { left: { x: 177, y: 210 }, right: { x: 292, y: 216 } };
 
+// The test server's origin (playwright.config.mjs; HV_E2E_PORT moves it),
+// and the same server under another origin (localhost).
+export const PORT = Number(process.env.HV_E2E_PORT || 8137);
+export const ORIGIN = `http://127.0.0.1:${PORT}`;
+export const LOCALHOST_ORIGIN = `http://localhost:${PORT}`;
+
 export const HV = 'hairline-visualizer';
 export const FILE_INPUT = `${HV} input[type=file][accept="image/*"]:not([capture])`;
 export const STAGE = `${HV} .hv-stage`;

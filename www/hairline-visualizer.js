@@ -2,14 +2,25 @@
 // photo. The Rust core (./pkg, WebAssembly) does all the image work; this
 // module is the element: UI, input, events, and the public JS API.
 //
-// Public API (stable, documented in README.md):
+// Public API (stable, documented in README.md; types in
+// hairline-visualizer.d.ts, which tests/e2e/structure.spec.mjs compares
+// with this element):
 //   methods   await el.loadImage(source)   File | Blob | URL string | ImageBitmap | HTMLImageElement
 //             el.getDesign() -> object     el.setDesign(object)
 //             el.setCalibration({leftPupil: {x, y}, rightPupil: {x, y}, ipdMm?})
+//             el.getCalibration() -> {leftPupil, rightPupil, ipdMm, source}
 //             await el.toBlob({type, quality}) -> Blob at the photo's full resolution
+//             await el.autoPlace() -> {leftPupil, rightPupil, glabella, roll, pxPerMm, confidence, ms}
+//             await el.designBrief() -> A4 PNG Blob     await el.requestConsultation()
+//             el.shareLink() -> URL     el.undo()  el.redo()  el.clearPhoto()
 //   events    ready, image-load {width, height}, design-change (design),
-//             render {width, height, dots, ms}, error {code, message}
-//   attributes src, lang, clinic-name, max-megapixels
+//             render {width, height, dots, ms}, auto-place (as autoPlace()),
+//             error {code, message}, consult-request (cancelable)
+//   attributes src, lang, clinic-name, cta-label, cta-href, accent,
+//             default-style, default-shade, max-megapixels, auto-place,
+//             base-url; all but lang reflected as properties (clinicName, …,
+//             autoPlacement for auto-place)
+//   tests     read inside an element only through hv/test-hook.js
 
 import { strings } from './i18n.js';
 
@@ -293,6 +304,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._vis = null;
     this._wasm = null;
     this._photo = null; // {width, height}
+    this._lastIntake = null; // {width, height, workingCopy}: how the last photo came in (test hook)
     this._photoEpoch = 0; // bumped by clearPhoto()
     this._loadTickets = 0; // loadImage() calls so far
     this._takenTicket = 0; // the latest call whose photo was taken in
@@ -921,9 +933,11 @@ export class HairlineVisualizer extends HTMLElement {
     } catch (e) {
       throw new VisualizerError('too-large', String(e.message || e));
     }
+    let workingCopy = 'core';
     if (data.work) {
       try {
         vis.stageWorkingCopy(data.work);
+        workingCopy = 'worker';
       } catch { /* the core makes its own working copy */ }
     }
     await nextTask();
@@ -935,6 +949,7 @@ export class HairlineVisualizer extends HTMLElement {
     }
     this._takenTicket = ticket;
     this._photo = { width, height };
+    this._lastIntake = { width, height, workingCopy };
     this._suggestShade();
     this._view = { zoom: 1, cx: width / 2, cy: height / 2 };
     this._calTaps = [];

@@ -140,6 +140,18 @@ pub struct Labels {
     pub skin_lab: Option<[f32; 3]>,
 }
 
+impl From<crate::segment::hair::Segmentation> for Labels {
+    fn from(s: crate::segment::hair::Segmentation) -> Labels {
+        Labels {
+            width: s.width,
+            height: s.height,
+            step: s.step,
+            labels: s.labels,
+            skin_lab: s.skin_lab,
+        }
+    }
+}
+
 mod hairline_key {
     use crate::design::{Design, Style, CONTROL_POINTS};
     /// What the hairline grid depends on.
@@ -412,6 +424,28 @@ impl Engine {
     pub fn find_face(&self, models: &crate::face::FaceModels) -> Result<FoundFace, AutoPlaceError> {
         let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
         let det = models.detect(photo).map_err(AutoPlaceError::Face)?;
+        self.found(det)
+    }
+
+    /// Use a face the model worker located on the working copy (see
+    /// [`crate::analyse`]): its irises are found in the full photo here,
+    /// then it is placed as [`Engine::place_face`] does.
+    pub fn place_located(&mut self, at: &crate::analyse::Located) -> Result<(), AutoPlaceError> {
+        let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
+        let det = crate::face::describe(
+            photo,
+            at.face,
+            at.landmarks,
+            &crate::face::DetectOptions::default(),
+        )
+        .map_err(AutoPlaceError::Face)?;
+        let found = self.found(det)?;
+        self.place_face(&found)
+    }
+
+    /// The calibration a detection gives on the current photo.
+    fn found(&self, det: crate::face::Detection) -> Result<FoundFace, AutoPlaceError> {
+        let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
         let ipd = self
             .calibration
             .map_or(crate::scale::DEFAULT_IPD_MM, |c| c.ipd_mm);
@@ -496,6 +530,12 @@ impl Engine {
     /// the photo (dots, the line and its handles) and back (drags, strokes).
     pub fn view(&self) -> Option<PosedFrame> {
         Some(PosedFrame::new(self.frame()?, self.yaw, 0.0))
+    }
+
+    /// The photo's working copy (at most 640 px a side) and photo pixels
+    /// per working pixel: what the model worker analyses.
+    pub fn working_copy(&self) -> Option<(&Image, f32)> {
+        self.work.as_ref().map(|(im, step)| (im, *step))
     }
 
     /// The head model fitted to the photo.

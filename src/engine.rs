@@ -407,20 +407,9 @@ impl Engine {
         Ok(())
     }
 
-    /// Find the face and use it as the calibration: pupils (interpupillary
-    /// distance as currently set, 63 mm by default), roll and glabella.
-    pub fn auto_place(
-        &mut self,
-        models: &crate::face::FaceModels,
-    ) -> Result<crate::face::Detection, AutoPlaceError> {
-        let found = self.find_face(models)?;
-        self.place_face(&found)?;
-        Ok(found.detection)
-    }
-
-    /// [`Engine::auto_place`]'s first half: find the face and the
-    /// calibration it gives, changing nothing (so a caller can let the page
-    /// breathe before [`Engine::place_face`] grows the new mask).
+    /// Find the face in the full photo and the calibration it gives,
+    /// changing nothing ([`Engine::place_face`] then uses it). The page
+    /// uses [`Engine::place_located`] instead, with the face a worker found.
     pub fn find_face(&self, models: &crate::face::FaceModels) -> Result<FoundFace, AutoPlaceError> {
         let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
         let det = models.detect(photo).map_err(AutoPlaceError::Face)?;
@@ -430,7 +419,10 @@ impl Engine {
     /// Use a face the model worker located on the working copy (see
     /// [`crate::analyse`]): its irises are found in the full photo here,
     /// then it is placed as [`Engine::place_face`] does.
-    pub fn place_located(&mut self, at: &crate::analyse::Located) -> Result<(), AutoPlaceError> {
+    pub fn place_located(
+        &mut self,
+        at: &crate::analyse::Located,
+    ) -> Result<crate::face::Detection, AutoPlaceError> {
         let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
         let det = crate::face::describe(
             photo,
@@ -440,7 +432,8 @@ impl Engine {
         )
         .map_err(AutoPlaceError::Face)?;
         let found = self.found(det)?;
-        self.place_face(&found)
+        self.place_face(&found)?;
+        Ok(found.detection)
     }
 
     /// The calibration a detection gives on the current photo.

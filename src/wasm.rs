@@ -32,37 +32,143 @@ fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
     serde_wasm_bindgen::to_value(v).map_err(js)
 }
 
-/// The face detector and landmark net, loaded once per page from the weight
-/// files the site ships (tfjs manifest + shard each).
+/// The model worker's nets: the face and the segmentation of a photo's
+/// working copy (see [`crate::analyse`]). Made in a worker, where the
+/// seconds of net inference on a phone do not freeze the page.
 #[wasm_bindgen]
-pub struct FaceDetector {
-    models: crate::face::FaceModels,
+pub struct Analyst {
+    models: crate::analyse::Models,
+    /// The last segmentation, in [`crate::segment::hair::Segmentation::to_bytes`]'s form.
+    segmentation: Option<Vec<u8>>,
+}
+
+/// A located face as flat numbers: the box (x, y, width, height, score)
+/// then the 68 landmarks' x, y, in photo pixels.
+const LOCATED_LEN: usize = 5 + 68 * 2;
+
+/// What `Analyst.analyse` found.
+#[derive(serde::Serialize, Default)]
+struct Analysed {
+    ok: bool,
+    code: Option<&'static str>,
+    message: Option<String>,
+    /// `LOCATED_LEN` numbers for `Visualizer.placeLocated`.
+    face: Option<Vec<f32>>,
+}
+
+fn rgba(data: &[u8], width: u32, height: u32) -> Result<crate::image::Image, JsError> {
+    crate::image::Image::from_rgba(width, height, data.to_vec()).map_err(js)
 }
 
 #[wasm_bindgen]
-impl FaceDetector {
+impl Analyst {
+    /// face-api's detector and landmark manifests and weights, and
+    /// `selfie_segmentation.tflite`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         detector_manifest: &str,
         detector_weights: &[u8],
         landmarks_manifest: &str,
         landmarks_weights: &[u8],
-    ) -> Result<FaceDetector, JsError> {
-        let models = crate::face::FaceModels::load(
-            detector_manifest,
-            detector_weights,
-            landmarks_manifest,
-            landmarks_weights,
-        )
-        .map_err(js)?;
-        Ok(FaceDetector { models })
+        person_tflite: &[u8],
+    ) -> Result<Analyst, JsError> {
+        Ok(Analyst {
+            models: crate::analyse::Models::load(
+                detector_manifest,
+                detector_weights,
+                landmarks_manifest,
+                landmarks_weights,
+                person_tflite,
+            )
+            .map_err(js)?,
+            segmentation: None,
+        })
     }
 
-    /// Run the nets once on a tiny blank input, so the engine optimises
-    /// them before the first photo (see `FaceModels::warm_up`).
+    /// Run every net once on small inputs (idle time).
     #[wasm_bindgen(js_name = warmUp)]
     pub fn warm_up(&self) {
         self.models.warm_up();
+    }
+
+    /// The face and segmentation of a working copy (`width`×`height` RGBA,
+    /// `step` photo pixels per pixel): `{ok: true, face}` (then
+    /// `takeSegmentation()` holds the segmentation) or `{ok: false, code,
+    /// message}` with the face codes of `autoPlace`.
+    pub fn analyse(
+        &mut self,
+        data: &[u8],
+        width: u32,
+        height: u32,
+        step: f32,
+        ipd_mm: f32,
+    ) -> Result<JsValue, JsError> {
+        self.segmentation = None;
+        let work = rgba(data, width, height)?;
+        let found = self.models.analyse(&work, step, ipd_mm).map_err(js)?;
+        self.segmentation = found.segmentation.map(|s| s.to_bytes());
+        to_js(&match found.face {
+            Ok(at) => {
+                let mut face = vec![at.face.x, at.face.y, at.face.width, at.face.height];
+                face.push(at.face.score);
+                face.extend(at.landmarks.iter().flatten());
+                Analysed {
+                    ok: true,
+                    face: Some(face),
+                    ..Analysed::default()
+                }
+            }
+            Err(e) => {
+                let e = crate::engine::AutoPlaceError::Face(e);
+                Analysed {
+                    code: Some(e.code()),
+                    message: Some(e.to_string()),
+                    ..Analysed::default()
+                }
+            }
+        })
+    }
+
+    /// The segmentation for pupils the visitor placed (photo pixels, either
+    /// order; `ipd_mm` apart) when no face was found: a mean face stands in
+    /// for the landmarks. `takeSegmentation()` then holds it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn segment(
+        &mut self,
+        data: &[u8],
+        width: u32,
+        height: u32,
+        step: f32,
+        left_x: f32,
+        left_y: f32,
+        right_x: f32,
+        right_y: f32,
+        ipd_mm: f32,
+    ) -> Result<(), JsError> {
+        self.segmentation = None;
+        let work = rgba(data, width, height)?;
+        let size = (
+            (width as f32 * step).round() as u32,
+            (height as f32 * step).round() as u32,
+        );
+        let c = crate::scale::Calibration::new(
+            Vec2::new(left_x, left_y),
+            Vec2::new(right_x, right_y),
+            ipd_mm,
+            Source::Visitor,
+            size,
+        )
+        .map_err(js)?;
+        let s = self.models.segment(&work, step, &c).map_err(js)?;
+        self.segmentation = Some(s.to_bytes());
+        Ok(())
+    }
+
+    /// The last segmentation's bytes (for `Visualizer.setSegmentation`),
+    /// once.
+    #[wasm_bindgen(js_name = takeSegmentation)]
+    pub fn take_segmentation(&mut self) -> Option<Vec<u8>> {
+        self.segmentation.take()
     }
 }
 
@@ -96,8 +202,6 @@ impl AutoPlaced {
 #[wasm_bindgen]
 pub struct Visualizer {
     engine: Engine,
-    /// A face `findFace` found, for `placeFace`.
-    found: Option<crate::engine::FoundFace>,
 }
 
 impl Default for Visualizer {
@@ -112,7 +216,6 @@ impl Visualizer {
     pub fn new() -> Visualizer {
         Visualizer {
             engine: Engine::new(),
-            found: None,
         }
     }
 
@@ -325,59 +428,84 @@ impl Visualizer {
     pub fn thirds(&self) -> Result<JsValue, JsError> {
         to_js(&self.engine.thirds())
     }
+}
 
-    /// Find the face in the photo and use it as the calibration. Returns
-    /// `{ok: true, leftPupil, rightPupil, glabella, roll, pxPerMm,
-    /// confidence, landmarks}` or `{ok: false, code, message}`.
-    #[wasm_bindgen(js_name = autoPlace)]
-    pub fn auto_place(&mut self, faces: &FaceDetector) -> Result<JsValue, JsError> {
-        let found = self.find(faces);
-        to_js(&if found.ok { self.place()? } else { found })
+#[wasm_bindgen]
+impl Visualizer {
+    /// The photo's working copy for the model worker: `{width, height,
+    /// step, data}` (a copy of its RGBA pixels, at most 640 px a side).
+    #[wasm_bindgen(js_name = workingCopy)]
+    pub fn working_copy(&self) -> Result<JsValue, JsError> {
+        #[derive(serde::Serialize)]
+        struct Copy {
+            width: u32,
+            height: u32,
+            step: f32,
+        }
+        let (im, step) = self
+            .engine
+            .working_copy()
+            .ok_or_else(|| js("load a photo first"))?;
+        let out = to_js(&Copy {
+            width: im.width,
+            height: im.height,
+            step,
+        })?;
+        let data = js_sys::Uint8Array::from(im.data.as_slice());
+        js_sys::Reflect::set(&out, &JsValue::from_str("data"), &data)
+            .map_err(|_| js("could not hand out the working copy"))?;
+        Ok(out)
     }
 
-    /// The first half of `autoPlace`: find the face (the slow part),
-    /// changing nothing yet. `{ok: true}` or `{ok: false, code, message}`;
-    /// then `placeFace` uses it.
-    #[wasm_bindgen(js_name = findFace)]
-    pub fn find_face(&mut self, faces: &FaceDetector) -> Result<JsValue, JsError> {
-        to_js(&self.find(faces))
+    /// Place a face the model worker located (`Analyst.analyse`'s `face`):
+    /// returns what `autoPlace` returns.
+    #[wasm_bindgen(js_name = placeLocated)]
+    pub fn place_located(&mut self, face: &[f32]) -> Result<JsValue, JsError> {
+        if face.len() != LOCATED_LEN {
+            return Err(js(format!(
+                "a located face is {LOCATED_LEN} numbers; got {}",
+                face.len()
+            )));
+        }
+        let mut landmarks = [[0f32; 2]; 68];
+        for (i, p) in landmarks.iter_mut().enumerate() {
+            *p = [face[5 + 2 * i], face[6 + 2 * i]];
+        }
+        let at = crate::analyse::Located {
+            face: crate::face::FaceBox {
+                x: face[0],
+                y: face[1],
+                width: face[2],
+                height: face[3],
+                score: face[4],
+            },
+            landmarks,
+        };
+        let placed = self.engine.place_located(&at);
+        self.placed(placed)
     }
 
-    /// The second half of `autoPlace`: use the face `findFace` found as the
-    /// calibration (code `stale` if the photo or calibration changed
-    /// since). Returns what `autoPlace` returns.
-    #[wasm_bindgen(js_name = placeFace)]
-    pub fn place_face(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.place()?)
+    /// Use the model worker's segmentation (`Analyst.takeSegmentation()`)
+    /// for the current photo: dots then keep to its scalp.
+    #[wasm_bindgen(js_name = setSegmentation)]
+    pub fn set_segmentation(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        let s = crate::segment::hair::Segmentation::from_bytes(bytes).map_err(js)?;
+        self.engine.set_segmentation(s.into()).map_err(js)
     }
 }
 
 impl Visualizer {
-    fn find(&mut self, faces: &FaceDetector) -> AutoPlaced {
-        self.found = None;
-        match self.engine.find_face(&faces.models) {
-            Ok(found) => {
-                self.found = Some(found);
-                AutoPlaced {
-                    ok: true,
-                    ..AutoPlaced::default()
-                }
-            }
-            Err(e) => AutoPlaced::failed(&e),
-        }
-    }
-
-    fn place(&mut self) -> Result<AutoPlaced, JsError> {
-        let Some(found) = self.found.take() else {
-            return Ok(AutoPlaced::failed(&crate::engine::AutoPlaceError::Stale));
-        };
-        Ok(match self.engine.place_face(&found) {
-            Ok(()) => {
+    /// What `autoPlace` reports for a face placed (or not).
+    fn placed(
+        &mut self,
+        placed: Result<crate::face::Detection, crate::engine::AutoPlaceError>,
+    ) -> Result<JsValue, JsError> {
+        to_js(&match placed {
+            Ok(det) => {
                 let frame = self
                     .engine
                     .frame()
                     .ok_or_else(|| js("no calibration after detection"))?;
-                let det = &found.detection;
                 let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
                 AutoPlaced {
                     ok: true,

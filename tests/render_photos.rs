@@ -126,6 +126,8 @@ struct Measured {
     dots_off_head: usize,
     off_head_darkened: usize,
     dots: usize,
+    /// The skin type read from the forehead (Fitzpatrick, by ITA).
+    skin: Option<&'static str>,
 }
 
 fn luma(p: [u8; 4]) -> f32 {
@@ -265,7 +267,12 @@ fn measure(name: &str, path: &Path) -> Option<Measured> {
     } else {
         covered as f32 / behind as f32
     };
+    let skin = e
+        .scalp_mask()
+        .and_then(|m| m.skin_lab)
+        .map(hairline_visualizer::pigment::shade_for_skin);
     Some(Measured {
+        skin,
         hair_darkened,
         scalp_covered,
         dots_off_head,
@@ -343,18 +350,19 @@ fn run(path: &Path, floor: &dyn Fn(&str) -> Floor, what: &str) -> Vec<Measured> 
         );
         return Vec::new();
     }
-    println!("{what}: photo | dots | hair darkened | scalp behind the line covered | dots / darkened px off the head");
+    println!("{what}: photo | dots | hair darkened | scalp behind the line covered | dots / darkened px off the head | skin");
     let mut failures = Vec::new();
     let mut all = Vec::new();
     for name in PHOTOS {
         let m = measure(name, path).expect("photo");
         println!(
-            "{name:26} {:6} {:7.2} % {:7.1} % {:5} / {}",
+            "{name:26} {:6} {:7.2} % {:7.1} % {:5} / {:<5} {}",
             m.dots,
             100.0 * m.hair_darkened,
             100.0 * m.scalp_covered,
             m.dots_off_head,
-            m.off_head_darkened
+            m.off_head_darkened,
+            m.skin.unwrap_or("-")
         );
         let f = floor(name);
         if m.hair_darkened > f.hair_darkened {

@@ -2,6 +2,7 @@
 #
 #   make tools      install missing tools (idempotent, quick when all present)
 #   make build      wasm build into www/pkg/
+#   make build-test the test build (bench fixtures, test panic) into target/pkg-test/
 #   make serve      build, then serve www/ at http://127.0.0.1:$(PORT)/
 #   make test       test-native, test-wasm, test-e2e, in that order
 #   make bench      build, then run tests/bench/run.mjs
@@ -46,7 +47,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-render test-labels test-track fuzz clean
+	build build-test wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-render test-labels test-track fuzz clean
 
 all: build
 
@@ -114,6 +115,22 @@ build: tools
 	done
 	@cp -f $(SEGMENT_MODEL) www/models/
 	@ls -l $(PKG_DIR) $(PKG_DIR)/simd www/models
+
+# The test build: the simd128 build with the benchmark's fixtures
+# (CopyBench, CompositeBench) and Visualizer.testPanic (cargo features
+# `bench`, `test-panic`), so none of them ships in www/pkg. It lives in
+# target/pkg-test/ laid out like the site (pkg/simd/, models/); the test
+# server mounts it at /__testpkg/, where the browser tests (an element with
+# base-url="/__testpkg/") and `make bench` load it. simd128 only: the tests
+# run in Chromium.
+TEST_PKG := target/pkg-test
+
+build-test: build
+	RUSTFLAGS="$(SIMD_FLAGS)" cargo build --release --target $(WASM_TARGET) --lib --features bench,test-panic --target-dir target/test
+	wasm-bindgen --target web --out-dir $(TEST_PKG)/pkg/simd --no-typescript target/test/$(WASM_TARGET)/release/$(CRATE).wasm
+	@$(MAKE) --no-print-directory wasm-opt WASM_FILE=$(TEST_PKG)/pkg/simd/$(CRATE)_bg.wasm EXTRA_OPT_FLAGS=--enable-simd
+	@mkdir -p $(TEST_PKG)/models
+	@cp -f www/models/* $(TEST_PKG)/models/
 
 # Optimise one wasm file in place with the first usable wasm-opt.
 wasm-opt:
@@ -209,11 +226,11 @@ test-wasm: tool-rust-target tool-wasm-bindgen tool-apt
 	CHROMEDRIVER=$(CHROMEDRIVER) \
 	cargo test --target $(WASM_TARGET)
 
-test-e2e: build
+test-e2e: build-test
 	npx playwright test
 	node --test tests/bench/
 
-bench: build
+bench: build-test
 	node tests/bench/run.mjs
 
 dist: build
@@ -236,4 +253,4 @@ golden:
 
 clean:
 	cargo clean
-	rm -rf $(PKG_DIR) www/models target/playwright test-results playwright-report
+	rm -rf $(PKG_DIR) www/models $(TEST_PKG) target/playwright test-results playwright-report

@@ -1,7 +1,10 @@
 // Playwright end-to-end tests. Uses Debian's Chromium; never downloads a browser.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 8137;
+// HV_E2E_PORT moves the test server, so two checkouts (main and a
+// worktree) can run their tests at the same time (tests/e2e/helpers.mjs
+// reads it too).
+const PORT = Number(process.env.HV_E2E_PORT || 8137);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 export const CHROMIUM_ARGS = [
@@ -21,6 +24,9 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   timeout: 60_000,
+  // The 2 cores are shared with other builds: a first photo (workers
+  // starting, the dot field made) can take over 5 s to show there.
+  expect: { timeout: 15_000 },
   forbidOnly: !!process.env.CI,
   reporter: 'list',
   use: {
@@ -38,7 +44,9 @@ export default defineConfig({
     command: `node tools/serve.mjs --root www --port ${PORT}`,
     env: { SERVE_TEST_PHOTOS: '1' },
     url: `${BASE_URL}/`,
-    reuseExistingServer: !process.env.CI,
+    // Never another checkout's server: a busy port is an error, not a
+    // silent test of someone else's www/.
+    reuseExistingServer: false,
     timeout: 30_000,
     stdout: 'ignore',
     stderr: 'pipe',

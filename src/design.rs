@@ -2,16 +2,14 @@
 //! face, versioned and validated. It never contains the photo, so it can be
 //! saved, shared and handed to the artist.
 
+use crate::error::{num, Error};
+use crate::limits::{self, Range};
 use serde::{Deserialize, Serialize};
-use std::fmt;
+
+pub use crate::limits::{MAX_STROKES, MAX_STROKE_POINTS};
 
 /// The only design version this build reads and writes.
 pub const VERSION: u32 = 1;
-
-/// Most painted strokes a design may carry.
-pub const MAX_STROKES: usize = 500;
-/// Most stroke points a design may carry in total.
-pub const MAX_STROKE_POINTS: usize = 20_000;
 /// Number of hairline control points (left temporal → right temporal).
 pub const CONTROL_POINTS: usize = 7;
 
@@ -153,22 +151,6 @@ impl Default for Design {
     }
 }
 
-/// A design that failed validation: the message says what to fix.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DesignError(pub String);
-
-impl fmt::Display for DesignError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DesignError {}
-
-fn err<T>(msg: impl Into<String>) -> Result<T, DesignError> {
-    Err(DesignError(msg.into()))
-}
-
 /// Style-specific defaults: (feather mm, recession mm, height mm).
 fn style_defaults(style: Style) -> (f32, f32, f32) {
     match style {
@@ -220,29 +202,31 @@ impl Design {
     }
 
     /// Parse and validate design JSON.
-    pub fn from_json(text: &str) -> Result<Design, DesignError> {
-        if text.len() > 4_000_000 {
-            return err("the design is too large (over 4 MB); it cannot be a saved design");
+    pub fn from_json(text: &str) -> Result<Design, Error> {
+        if text.len() as u64 > limits::MAX_DESIGN_BYTES {
+            return Err(Error::DesignTooLarge {
+                max_bytes: limits::MAX_DESIGN_BYTES,
+            });
         }
         // Read the version first so an unknown version gets its own message
         // instead of a complaint about some field it renamed.
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| DesignError(format!("the design is not valid JSON: {e}")))?;
-        let obj = match value.as_object() {
-            Some(o) => o,
-            None => return err("the design must be a JSON object"),
-        };
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| Error::DesignNotJson {
+                line: e.line(),
+                column: e.column(),
+            })?;
+        let obj = value.as_object().ok_or(Error::DesignNotObject)?;
         match obj.get("version") {
-            None => return err("the design has no \"version\" (expected 1)"),
+            None => return Err(Error::DesignNoVersion { supported: VERSION }),
             Some(v) if v.as_u64() == Some(VERSION as u64) => {}
             Some(v) => {
-                return err(format!(
-                    "design version {v} is not supported by this visualizer (it reads version {VERSION})"
-                ))
+                return Err(Error::DesignVersion {
+                    got: v.to_string().chars().take(20).collect(),
+                    supported: VERSION,
+                })
             }
         }
-        let design: Design = serde_json::from_value(value)
-            .map_err(|e| DesignError(format!("the design has a problem: {e}")))?;
+        let design = Design::deserialize(&value).map_err(|e| field_error(obj, &e))?;
         design.validate()?;
         Ok(design)
     }
@@ -253,88 +237,71 @@ impl Design {
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
 
-    /// Check every value; the first problem is returned as a sentence.
-    pub fn validate(&self) -> Result<(), DesignError> {
+    /// Check every value; the first problem is returned.
+    pub fn validate(&self) -> Result<(), Error> {
         if self.version != VERSION {
-            return err(format!(
-                "design version {} is not supported (expected {VERSION})",
-                self.version
-            ));
+            return Err(Error::DesignVersion {
+                got: self.version.to_string(),
+                supported: VERSION,
+            });
         }
-        range(
-            "height_mm",
-            "hairline height",
-            self.height_mm,
-            50.0,
-            120.0,
-            "mm",
-        )?;
+        range("height_mm", self.height_mm, limits::HEIGHT_MM, "mm")?;
         range(
             "recession_mm",
-            "temple recession",
             self.recession_mm,
-            0.0,
-            40.0,
+            limits::RECESSION_MM,
             "mm",
         )?;
-        range(
-            "feather_mm",
-            "feather width",
-            self.feather_mm,
-            0.0,
-            20.0,
-            "mm",
-        )?;
-        range("density", "density", self.density, 10.0, 150.0, "dots/cm²")?;
-        range("dot_mm", "dot diameter", self.dot_mm, 0.3, 1.5, "mm")?;
-        crate::pigment::parse_shade(&self.shade).map_err(DesignError)?;
-        if !(1..=3).contains(&self.session) {
-            return err(format!("session must be 1, 2 or 3; got {}", self.session));
-        }
+        range("feather_mm", self.feather_mm, limits::FEATHER_MM, "mm")?;
+        range("density", self.density, limits::DENSITY, "dots/cm²")?;
+        range("dot_mm", self.dot_mm, limits::DOT_MM, "mm")?;
+        crate::pigment::parse_shade(&self.shade).map_err(|_| Error::BadShade {
+            got: self.shade.chars().take(40).collect(),
+        })?;
+        range("session", self.session as f32, limits::SESSION, "")?;
         for (i, a) in self.adjust.iter().enumerate() {
             for v in a {
-                if !v.is_finite() || v.abs() > 60.0 {
-                    return err(format!(
-                        "control point {} is moved {v} mm; adjustments must be within ±60 mm",
-                        i + 1
-                    ));
+                if !v.is_finite() || v.abs() as f64 > limits::ADJUST_MM {
+                    return Err(Error::PointTooFar {
+                        point: i + 1,
+                        got: num(*v),
+                        max: limits::ADJUST_MM,
+                    });
                 }
             }
         }
         if self.zones.len() > MAX_STROKES {
-            return err(format!(
-                "the design has {} painted strokes; at most {MAX_STROKES} are allowed",
-                self.zones.len()
-            ));
+            return Err(Error::TooManyStrokes {
+                got: self.zones.len(),
+                max: MAX_STROKES,
+            });
         }
         let mut total = 0usize;
         for (i, s) in self.zones.iter().enumerate() {
-            if !s.radius_mm.is_finite() || !(1.0..=60.0).contains(&s.radius_mm) {
-                return err(format!(
-                    "painted stroke {} has brush radius {} mm; it must be between 1 and 60 mm",
-                    i + 1,
-                    s.radius_mm
-                ));
+            if !limits::STROKE_RADIUS_MM.holds(s.radius_mm) {
+                return Err(Error::StrokeRadius {
+                    stroke: i + 1,
+                    got: num(s.radius_mm),
+                    min: limits::STROKE_RADIUS_MM.min,
+                    max: limits::STROKE_RADIUS_MM.max,
+                });
             }
             if s.points.is_empty() {
-                return err(format!("painted stroke {} has no points", i + 1));
+                return Err(Error::EmptyStroke { stroke: i + 1 });
             }
             total += s.points.len();
             if total > MAX_STROKE_POINTS {
-                return err(format!(
-                    "the painted zones have more than {MAX_STROKE_POINTS} points in total"
-                ));
+                return Err(Error::TooManyStrokePoints {
+                    max: MAX_STROKE_POINTS,
+                });
             }
+            let far = limits::ZONE_EXTENT_MM as f32;
             for p in &s.points {
-                if !p[0].is_finite()
-                    || !p[1].is_finite()
-                    || p[0].abs() > 400.0
-                    || p[1].abs() > 400.0
-                {
-                    return err(format!(
-                        "painted stroke {} has a point outside ±400 mm of the face",
-                        i + 1
-                    ));
+                if !p[0].is_finite() || !p[1].is_finite() || p[0].abs() > far || p[1].abs() > far {
+                    return Err(Error::StrokeOutside {
+                        stroke: i + 1,
+                        max_mm: limits::ZONE_EXTENT_MM,
+                    });
                 }
             }
         }
@@ -342,13 +309,49 @@ impl Design {
     }
 }
 
-fn range(field: &str, what: &str, v: f32, lo: f32, hi: f32, unit: &str) -> Result<(), DesignError> {
-    if !v.is_finite() || v < lo || v > hi {
-        return err(format!(
-            "{what} ({field}) must be between {lo} and {hi} {unit}; got {v}"
-        ));
+fn range(field: &str, v: f32, r: Range, unit: &str) -> Result<(), Error> {
+    if r.holds(v) {
+        Ok(())
+    } else {
+        Err(Error::out_of_range(field, v, r, unit))
     }
-    Ok(())
+}
+
+/// A field that did not parse: unknown, missing, or of the wrong type or
+/// value. serde names an unknown or missing field (in backticks); a wrong
+/// value it only describes, so the field is found by putting each of the
+/// design's fields alone into the default design until one fails (the
+/// same parser again: no second copy of it in the wasm, and only on this
+/// path).
+fn field_error(obj: &serde_json::Map<String, serde_json::Value>, e: &serde_json::Error) -> Error {
+    let detail: String = e.to_string().chars().take(200).collect();
+    let quoted = || {
+        detail
+            .split('`')
+            .nth(1)
+            .map(|s| s.chars().take(40).collect::<String>())
+    };
+    if let Some(field) = quoted() {
+        if detail.starts_with("unknown field") && obj.contains_key(&field) {
+            return Error::DesignUnknownField { field };
+        }
+        if detail.starts_with("missing field") && !obj.contains_key(&field) {
+            return Error::DesignMissingField { field };
+        }
+    }
+    let defaults = serde_json::to_value(Design::default()).unwrap_or_default();
+    let field = obj
+        .iter()
+        .find(|(k, v)| {
+            let mut one = defaults.clone();
+            one[k.as_str()] = (*v).clone();
+            Design::deserialize(&one).is_err()
+        })
+        .map_or_else(
+            || "design".to_string(),
+            |(k, _)| k.chars().take(40).collect(),
+        );
+    Error::DesignWrongValue { field, detail }
 }
 
 #[cfg(test)]
@@ -380,31 +383,92 @@ mod tests {
             ..Default::default()
         };
         let e = Design::from_json(&d.to_json()).unwrap_err();
-        assert!(e.0.contains("density"), "{e}");
-        assert!(e.0.contains("between 10 and 150 dots/cm²"), "{e}");
+        assert!(e.to_string().contains("density"), "{e}");
+        assert!(e.to_string().contains("between 10 and 150 dots/cm²"), "{e}");
     }
 
     #[test]
     fn wrong_types_unknown_fields_and_versions_are_rejected() {
         let e = Design::from_json("[1,2]").unwrap_err();
-        assert!(e.0.contains("object"));
+        assert!(e.to_string().contains("object"));
         let e = Design::from_json("{\"version\": 2}").unwrap_err();
-        assert!(e.0.contains("version 2"), "{e}");
+        assert!(e.to_string().contains("version 2"), "{e}");
         let e = Design::from_json("{}").unwrap_err();
-        assert!(e.0.contains("version"), "{e}");
+        assert!(e.to_string().contains("version"), "{e}");
         let mut v: serde_json::Value = serde_json::from_str(&Design::default().to_json()).unwrap();
         v["density"] = serde_json::json!("lots");
         let e = Design::from_json(&v.to_string()).unwrap_err();
         assert!(
-            e.0.contains("density") || e.0.contains("invalid type"),
+            e.to_string().contains("density") || e.to_string().contains("invalid type"),
             "{e}"
         );
         v["density"] = serde_json::json!(70);
         v["colour"] = serde_json::json!("x");
         let e = Design::from_json(&v.to_string()).unwrap_err();
-        assert!(e.0.contains("colour"), "{e}");
+        assert!(e.to_string().contains("colour"), "{e}");
         let e = Design::from_json("{\"version\":1").unwrap_err();
-        assert!(e.0.contains("not valid JSON"), "{e}");
+        assert!(e.to_string().contains("not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn each_problem_has_its_code_and_the_field_it_is_in() {
+        let good: serde_json::Value = serde_json::from_str(&Design::default().to_json()).unwrap();
+        let code = |v: &serde_json::Value| Design::from_json(&v.to_string()).unwrap_err();
+        let mut v = good.clone();
+        v["colour"] = "red".into();
+        assert_eq!(
+            code(&v),
+            Error::DesignUnknownField {
+                field: "colour".into()
+            }
+        );
+        let mut v = good.clone();
+        v.as_object_mut().unwrap().remove("density");
+        assert_eq!(
+            code(&v),
+            Error::DesignMissingField {
+                field: "density".into()
+            }
+        );
+        let mut v = good.clone();
+        v["style"] = "mullet".into();
+        let e = code(&v);
+        assert!(
+            matches!(&e, Error::DesignWrongValue { field, detail, .. } if field == "style" && detail.contains("mullet")),
+            "{e:?}"
+        );
+        let mut v = good.clone();
+        v["zones"] =
+            serde_json::json!([{"mode": "add", "radius_mm": 5, "points": [[0, 0]], "x": 1}]);
+        let e = code(&v);
+        assert!(
+            matches!(&e, Error::DesignWrongValue { field, detail } if field == "zones" && detail.contains("`x`")),
+            "{e:?}"
+        );
+        let mut v = good.clone();
+        v["density"] = 400.into();
+        assert_eq!(code(&v).code(), "out-of-range");
+        assert_eq!(
+            Design::from_json("{\n\"version\": 1,").unwrap_err(),
+            Error::DesignNotJson {
+                line: 2,
+                column: 13
+            }
+        );
+        assert_eq!(
+            Design::from_json(&"x".repeat(4_000_001))
+                .unwrap_err()
+                .code(),
+            "design-too-large"
+        );
+        let mut v = good;
+        v["shade"] = "purple".into();
+        assert_eq!(
+            code(&v),
+            Error::BadShade {
+                got: "purple".into()
+            }
+        );
     }
 
     #[test]
@@ -421,7 +485,7 @@ mod tests {
             radius_mm: 500.0,
             points: vec![[0.0, 0.0]],
         }];
-        assert!(d.validate().unwrap_err().0.contains("radius"));
+        assert!(d.validate().unwrap_err().to_string().contains("radius"));
         d.zones = (0..501)
             .map(|_| Stroke {
                 mode: ZoneMode::Erase,
@@ -429,7 +493,11 @@ mod tests {
                 points: vec![[0.0, 0.0]],
             })
             .collect();
-        assert!(d.validate().unwrap_err().0.contains("at most 500"));
+        assert!(d
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("at most 500"));
         let deep = "[".repeat(10_000);
         assert!(Design::from_json(&deep).is_err());
     }
@@ -442,7 +510,7 @@ mod tests {
         v["session"] = serde_json::json!(4);
         assert!(Design::from_json(&v.to_string())
             .unwrap_err()
-            .0
+            .to_string()
             .contains("session"));
         v["session"] = serde_json::json!(1);
         v["look"] = serde_json::json!("aged");

@@ -3,27 +3,19 @@
 //! cache is rebuilt only when what it depends on changes, so a drag redoes
 //! the hairline grid and the composite, never the dot field or the mask.
 
-use crate::design::{Design, DesignError, Stroke, ZoneMode, CONTROL_POINTS, MAX_STROKE_POINTS};
+use crate::design::{Design, Stroke, ZoneMode, CONTROL_POINTS, MAX_STROKE_POINTS};
+use crate::error::{num, Error};
 use crate::estimate::{estimate_scaled, fit_head, fit_head_to};
 use crate::geom::Vec2;
 use crate::hairline::{self, DistanceGrid};
 use crate::image::{resample, Image, Rect};
+use crate::limits::{self, MAX_PREVIEW_PIXELS};
 use crate::render::{place, render_over, visible_dots, Placed, Scene, Scratch, VisibleDot};
 use crate::scale::{Calibration, Frame, Head, Source};
 use crate::scalp::{ScalpMask, ZoneGrid};
 use crate::scatter::DotField;
 use crate::track::posed::PosedFrame;
 use serde::Serialize;
-
-/// Why automatic placement did not calibrate.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AutoPlaceError {
-    NoPhoto,
-    Face(crate::face::FaceError),
-    Calibration(String),
-    /// The photo or calibration changed between finding and placing.
-    Stale,
-}
 
 /// A face [`Engine::find_face`] found: the detection, the calibration it
 /// gives, and which photo and calibration it was found on.
@@ -34,42 +26,9 @@ pub struct FoundFace {
     photo_version: u64,
 }
 
-impl AutoPlaceError {
-    /// A stable code for the element: `no-photo`, `no-face`,
-    /// `several-faces`, `face-too-small`, `face-turned`, `invalid`, `stale`.
-    pub fn code(&self) -> &'static str {
-        use crate::face::FaceError as F;
-        match self {
-            AutoPlaceError::NoPhoto => "no-photo",
-            AutoPlaceError::Face(F::NoFace) => "no-face",
-            AutoPlaceError::Face(F::SeveralFaces { .. }) => "several-faces",
-            AutoPlaceError::Face(F::FaceTooSmall { .. }) => "face-too-small",
-            AutoPlaceError::Face(F::TurnedTooFar { .. }) => "face-turned",
-            AutoPlaceError::Face(F::Invalid(_)) | AutoPlaceError::Calibration(_) => "invalid",
-            AutoPlaceError::Stale => "stale",
-        }
-    }
-}
-
-impl std::fmt::Display for AutoPlaceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AutoPlaceError::NoPhoto => f.write_str("load a photo first"),
-            AutoPlaceError::Face(e) => write!(f, "{e}"),
-            AutoPlaceError::Calibration(e) => f.write_str(e),
-            AutoPlaceError::Stale => {
-                f.write_str("the photo or calibration changed while the face was being found")
-            }
-        }
-    }
-}
-
 /// The largest head turn the design is drawn with (radians, 35°): face
 /// detection refuses photos turned further than 30°.
 const MAX_YAW: f32 = 0.61;
-
-/// Largest preview the element may ask for (pixels).
-pub const MAX_PREVIEW_PIXELS: u32 = 8_000_000;
 
 /// What a render produced.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -188,7 +147,7 @@ impl Engine {
     /// drawn by unoptimised code. Measured in Chromium: growing a 12 MP
     /// photo's mask took 72 ms cold and 44 ms warm. Returns how many dots
     /// the full render drew.
-    pub fn warm_up() -> Result<u32, String> {
+    pub fn warm_up() -> Result<u32, Error> {
         let (w, h) = (160u32, 200u32);
         let (wf, hf) = (w as f32, h as f32);
         let photo = crate::image::ellipse_head(
@@ -235,7 +194,7 @@ impl Engine {
     /// A buffer for the next photo's RGBA pixels; the caller fills it and
     /// then calls [`Engine::commit_photo`]. The current photo stays until
     /// then, so a failed load loses nothing.
-    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<&mut [u8], String> {
+    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<&mut [u8], Error> {
         self.staged = None;
         self.staged_work = None;
         let im = Image::zeroed(width, height)?;
@@ -245,34 +204,44 @@ impl Engine {
     /// Reserve the staged photo's working copy (the photo scaled to
     /// [`ScalpMask::working_size`]) for the caller to fill; only for photos
     /// larger than the working size. Without it, `commit_photo` makes one.
-    pub fn stage_working_copy(&mut self) -> Result<&mut [u8], String> {
-        let photo = self.staged.as_ref().ok_or("stage the photo first")?;
+    pub fn stage_working_copy(&mut self) -> Result<&mut [u8], Error> {
+        let photo = self.staged.as_ref().ok_or(Error::NothingStaged)?;
         let (mw, mh, step) = ScalpMask::working_size(photo.width, photo.height);
         if step <= 1.0 {
-            return Err("this photo is its own working copy".into());
+            return Err(Error::NoWorkingCopy);
         }
         let im = Image::zeroed(mw, mh)?;
         Ok(&mut self.staged_work.insert(im).data)
     }
 
     /// Make the staged pixels the photo: estimates a calibration and grows
-    /// the scalp mask. Returns the new calibration.
-    pub fn commit_photo(&mut self) -> Result<Calibration, String> {
-        let im = self.staged.take().ok_or("no photo was staged")?;
+    /// the scalp mask. Returns the new calibration. Photos narrower than
+    /// [`limits::MIN_PHOTO_SIDE`] are refused (the visitor's photos come
+    /// this way).
+    pub fn commit_photo(&mut self) -> Result<Calibration, Error> {
+        let im = self.staged.take().ok_or(Error::NothingStaged)?;
         let work = self.staged_work.take();
-        self.adopt_photo(im, work)
+        self.adopt_photo(im, work, limits::MIN_PHOTO_SIDE)
     }
 
-    pub fn set_photo(&mut self, im: Image) -> Result<Calibration, String> {
-        self.adopt_photo(im, None)
+    /// Use `im` as the photo (native tools and tests; any image the
+    /// estimate can work on, 32 pixels across or more).
+    pub fn set_photo(&mut self, im: Image) -> Result<Calibration, Error> {
+        self.adopt_photo(im, None, 32)
     }
 
-    fn adopt_photo(&mut self, im: Image, work: Option<Image>) -> Result<Calibration, String> {
-        if im.width < 32 || im.height < 32 {
-            return Err(format!(
-                "this image is only {}×{} pixels; use a photo at least 200 pixels across",
-                im.width, im.height
-            ));
+    fn adopt_photo(
+        &mut self,
+        im: Image,
+        work: Option<Image>,
+        min_side: u32,
+    ) -> Result<Calibration, Error> {
+        if im.width < min_side || im.height < min_side {
+            return Err(Error::ImageTooSmall {
+                width: im.width,
+                height: im.height,
+                min_side,
+            });
         }
         let (work, step) = match work {
             // Working copies are opaque; the alpha a browser reads back
@@ -325,11 +294,8 @@ impl Engine {
         b: Vec2,
         ipd_mm: f32,
         source: Source,
-    ) -> Result<Calibration, String> {
-        let photo = self
-            .photo
-            .as_ref()
-            .ok_or("load a photo before calibrating")?;
+    ) -> Result<Calibration, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
         let c = Calibration::new(a, b, ipd_mm, source, (photo.width, photo.height))?;
         self.apply_calibration(c);
         Ok(c)
@@ -389,19 +355,23 @@ impl Engine {
     /// Use a segmentation of the current photo: its grid must cover the
     /// photo (`width · step` and `height · step` within a cell of the
     /// photo's size).
-    pub fn set_segmentation(&mut self, seg: Labels) -> Result<(), String> {
-        let photo = self.photo.as_ref().ok_or("load a photo first")?;
+    pub fn set_segmentation(&mut self, seg: Labels) -> Result<(), Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
         let (w, h) = (seg.width as f32 * seg.step, seg.height as f32 * seg.step);
         if (w - photo.width as f32).abs() > seg.step + 1.0
             || (h - photo.height as f32).abs() > seg.step + 1.0
         {
-            return Err(format!(
-                "a {}×{} segmentation of {} px cells does not cover the {}×{} photo",
-                seg.width, seg.height, seg.step, photo.width, photo.height
-            ));
+            return Err(Error::SegmentationSize {
+                width: seg.width,
+                height: seg.height,
+                step: num(seg.step),
+                photo_width: photo.width,
+                photo_height: photo.height,
+            });
         }
         // Checked by building a mask once.
-        ScalpMask::from_labels(seg.width, seg.height, seg.step, &seg.labels, 1.0, None)?;
+        ScalpMask::from_labels(seg.width, seg.height, seg.step, &seg.labels, 1.0, None)
+            .map_err(|detail| Error::SegmentationInvalid { detail })?;
         self.segmentation = Some(seg);
         self.rebuild_mask();
         Ok(())
@@ -410,9 +380,9 @@ impl Engine {
     /// Find the face in the full photo and the calibration it gives,
     /// changing nothing ([`Engine::place_face`] then uses it). The page
     /// uses [`Engine::place_located`] instead, with the face a worker found.
-    pub fn find_face(&self, models: &crate::face::FaceModels) -> Result<FoundFace, AutoPlaceError> {
-        let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
-        let det = models.detect(photo).map_err(AutoPlaceError::Face)?;
+    pub fn find_face(&self, models: &crate::face::FaceModels) -> Result<FoundFace, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
+        let det = models.detect(photo)?;
         self.found(det)
     }
 
@@ -422,23 +392,24 @@ impl Engine {
     pub fn place_located(
         &mut self,
         at: &crate::analyse::Located,
-    ) -> Result<crate::face::Detection, AutoPlaceError> {
-        let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
+    ) -> Result<crate::face::Detection, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
         let det = crate::face::describe(
             photo,
             at.face,
             at.landmarks,
             &crate::face::DetectOptions::default(),
-        )
-        .map_err(AutoPlaceError::Face)?;
+        )?;
         let found = self.found(det)?;
         self.place_face(&found)?;
         Ok(found.detection)
     }
 
-    /// The calibration a detection gives on the current photo.
-    fn found(&self, det: crate::face::Detection) -> Result<FoundFace, AutoPlaceError> {
-        let photo = self.photo.as_ref().ok_or(AutoPlaceError::NoPhoto)?;
+    /// The calibration a detection gives on the current photo: pupils
+    /// (interpupillary distance as currently set, 63 mm by default), roll
+    /// and glabella.
+    fn found(&self, det: crate::face::Detection) -> Result<FoundFace, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
         let ipd = self
             .calibration
             .map_or(crate::scale::DEFAULT_IPD_MM, |c| c.ipd_mm);
@@ -450,7 +421,9 @@ impl Engine {
             Source::Detected,
             (photo.width, photo.height),
         )
-        .map_err(AutoPlaceError::Calibration)?;
+        .map_err(|e| Error::FaceInvalid {
+            detail: e.to_string(),
+        })?;
         c.glabella = Some(v(det.glabella));
         Ok(FoundFace {
             calibration: c,
@@ -461,9 +434,9 @@ impl Engine {
 
     /// Use a face [`Engine::find_face`] found as the calibration, unless the
     /// photo or calibration changed since.
-    pub fn place_face(&mut self, found: &FoundFace) -> Result<(), AutoPlaceError> {
+    pub fn place_face(&mut self, found: &FoundFace) -> Result<(), Error> {
         if found.photo_version != self.photo_version || self.photo.is_none() {
-            return Err(AutoPlaceError::Stale);
+            return Err(Error::Stale);
         }
         let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
         // The head's turn, from the landmarks against a mean face: the
@@ -544,7 +517,7 @@ impl Engine {
 
     /// Replace the design (already validated by [`Design::from_json`] or
     /// validated here).
-    pub fn set_design(&mut self, d: Design) -> Result<(), DesignError> {
+    pub fn set_design(&mut self, d: Design) -> Result<(), Error> {
         d.validate()?;
         if d.zones != self.design.zones {
             self.zones = ZoneGrid::from_strokes(&d.zones);
@@ -554,29 +527,31 @@ impl Engine {
     }
 
     /// Move control point `i` to image position `to`.
-    pub fn move_point(&mut self, i: usize, to: Vec2) -> Result<(), String> {
+    pub fn move_point(&mut self, i: usize, to: Vec2) -> Result<(), Error> {
         if i >= CONTROL_POINTS {
-            return Err(format!(
-                "there is no control point {i} (0–{})",
-                CONTROL_POINTS - 1
-            ));
+            return Err(Error::NoControlPoint {
+                index: i,
+                max: CONTROL_POINTS - 1,
+            });
         }
-        let f = self.view().ok_or("load a photo first")?;
+        let f = self.view().ok_or(Error::NoPhoto)?;
         hairline::move_point(&mut self.design, i, f.to_face(to));
         Ok(())
     }
 
     /// Move control point `i` by `by` millimetres on the head (keyboard
     /// nudges: exact steps whatever the head's curvature).
-    pub fn nudge_point(&mut self, i: usize, by: Vec2) -> Result<(), String> {
+    pub fn nudge_point(&mut self, i: usize, by: Vec2) -> Result<(), Error> {
         if i >= CONTROL_POINTS {
-            return Err(format!(
-                "there is no control point {i} (0–{})",
-                CONTROL_POINTS - 1
-            ));
+            return Err(Error::NoControlPoint {
+                index: i,
+                max: CONTROL_POINTS - 1,
+            });
         }
         if !by.is_finite() {
-            return Err("the step must be a number".into());
+            return Err(Error::NotANumber {
+                what: "step".into(),
+            });
         }
         let at = hairline::control_points(&self.design)[i];
         hairline::move_point(&mut self.design, i, at.plus(by));
@@ -614,21 +589,26 @@ impl Engine {
     }
 
     /// Start a brush stroke at image position `at`.
-    pub fn begin_stroke(&mut self, mode: ZoneMode, radius_mm: f32, at: Vec2) -> Result<(), String> {
-        let f = self.view().ok_or("load a photo first")?;
-        if !(1.0..=60.0).contains(&radius_mm) {
-            return Err(format!(
-                "brush radius must be between 1 and 60 mm; got {radius_mm}"
-            ));
+    pub fn begin_stroke(&mut self, mode: ZoneMode, radius_mm: f32, at: Vec2) -> Result<(), Error> {
+        let f = self.view().ok_or(Error::NoPhoto)?;
+        let r = limits::STROKE_RADIUS_MM;
+        if !r.holds(radius_mm) {
+            return Err(Error::BrushRadius {
+                got: num(radius_mm),
+                min: r.min,
+                max: r.max,
+            });
         }
         if self.design.zones.len() >= crate::design::MAX_STROKES {
-            return Err(
-                "this design has the most painted strokes allowed; undo or reset some first".into(),
-            );
+            return Err(Error::StrokeLimit {
+                max: crate::design::MAX_STROKES,
+            });
         }
         let p = f.to_face(at);
         if !p.is_finite() {
-            return Err("the brush position must be a number".into());
+            return Err(Error::NotANumber {
+                what: "brush-position".into(),
+            });
         }
         let s = Stroke {
             mode,
@@ -641,21 +621,19 @@ impl Engine {
     }
 
     /// Continue the current stroke to image position `to`.
-    pub fn extend_stroke(&mut self, to: Vec2) -> Result<(), String> {
-        let f = self.view().ok_or("load a photo first")?;
+    pub fn extend_stroke(&mut self, to: Vec2) -> Result<(), Error> {
+        let f = self.view().ok_or(Error::NoPhoto)?;
         let total: usize = self.design.zones.iter().map(|s| s.points.len()).sum();
         if total >= MAX_STROKE_POINTS {
             return Ok(()); // The stroke simply stops growing.
         }
         let p = f.to_face(to);
         if !p.is_finite() {
-            return Err("the brush position must be a number".into());
+            return Err(Error::NotANumber {
+                what: "brush-position".into(),
+            });
         }
-        let s = self
-            .design
-            .zones
-            .last_mut()
-            .ok_or("no stroke was started")?;
+        let s = self.design.zones.last_mut().ok_or(Error::NoStroke)?;
         s.points
             .push([p.x.clamp(-400.0, 400.0), p.y.clamp(-400.0, 400.0)]);
         let from = s.points.len() - 1;
@@ -700,12 +678,12 @@ impl Engine {
     }
 
     /// Recompute the visible dots (image px) for the current design.
-    fn update_dots(&mut self) -> Result<(), String> {
+    fn update_dots(&mut self) -> Result<(), Error> {
         self.ensure_field();
         self.ensure_line();
-        let frame = self.frame().ok_or("load a photo first")?;
+        let frame = self.frame().ok_or(Error::NoPhoto)?;
         let (Some(field), Some((_, line))) = (self.field.as_ref(), self.line.as_ref()) else {
-            return Err("internal: dot field missing".into());
+            return Err(Error::internal("the dot field is missing"));
         };
         let key = (field.seed, self.photo_version);
         if self.placed.as_ref().map(|p| p.0) != Some(key) {
@@ -739,21 +717,25 @@ impl Engine {
     /// Place the field on the photo and pick the design's dots now (the
     /// next render would), so a caller can spread a new photo's work over
     /// several tasks.
-    pub fn prepare_dots(&mut self) -> Result<(), String> {
+    pub fn prepare_dots(&mut self) -> Result<(), Error> {
         self.update_dots()
     }
 
     /// The dots the design shows, in image pixels (for tools and the
     /// benchmark's Canvas2D baseline).
-    pub fn visible_dots(&mut self) -> Result<&[VisibleDot], String> {
+    pub fn visible_dots(&mut self) -> Result<&[VisibleDot], Error> {
         self.update_dots()?;
         Ok(&self.dots)
     }
 
     /// Set the preview's view: `rect` of the photo shown at `width`×`height`.
-    pub fn set_view(&mut self, rect: Rect, width: u32, height: u32) -> Result<(), String> {
+    pub fn set_view(&mut self, rect: Rect, width: u32, height: u32) -> Result<(), Error> {
         if width == 0 || height == 0 || width.saturating_mul(height) > MAX_PREVIEW_PIXELS {
-            return Err(format!("the preview size {width}×{height} is not usable"));
+            return Err(Error::ViewSize {
+                width,
+                height,
+                max_pixels: MAX_PREVIEW_PIXELS,
+            });
         }
         if !(rect.w > 0.0
             && rect.h > 0.0
@@ -762,7 +744,7 @@ impl Engine {
             && rect.w.is_finite()
             && rect.h.is_finite())
         {
-            return Err("the view rectangle must have a positive size".into());
+            return Err(Error::ViewRect);
         }
         self.view = Some(View {
             rect,
@@ -774,16 +756,16 @@ impl Engine {
 
     /// Render the preview for the current view. The photo part is resampled
     /// only when the view changed; dots are recomposited every time.
-    pub fn render_preview(&mut self) -> Result<RenderStats, String> {
-        let photo = self.photo.as_ref().ok_or("load a photo first")?;
-        let view = self.view.ok_or("the preview has no size yet")?;
+    pub fn render_preview(&mut self) -> Result<RenderStats, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
+        let view = self.view.ok_or(Error::NoView)?;
         if self.base_view != Some(view) {
             self.base.resize(view.width, view.height)?;
             resample(photo, view.rect, &mut self.base);
             self.base_view = Some(view);
         }
         self.update_dots()?;
-        let frame = self.frame().ok_or("load a photo first")?;
+        let frame = self.frame().ok_or(Error::NoPhoto)?;
         let buzz = self.mask.as_ref().filter(|_| self.design.buzz_cut);
         render_over(
             &mut self.preview,
@@ -794,7 +776,8 @@ impl Engine {
             &self.design,
             buzz.map(|mask| (&frame, mask)),
             &mut self.scratch,
-        )?;
+        )
+        .map_err(Error::internal)?;
         Ok(RenderStats {
             width: view.width,
             height: view.height,
@@ -812,13 +795,12 @@ impl Engine {
     }
 
     /// Render at the photo's full resolution (for export).
-    pub fn render_full(&mut self) -> Result<RenderStats, String> {
+    pub fn render_full(&mut self) -> Result<RenderStats, Error> {
         self.update_dots()?;
-        let photo = self.photo.as_ref().ok_or("load a photo first")?;
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
         let mut out = match self.full.take() {
             Some(im) => im,
-            None => Image::zeroed(photo.width, photo.height)
-                .map_err(|_| "not enough memory to render the full-size image".to_string())?,
+            None => Image::zeroed(photo.width, photo.height)?,
         };
         let rect = Rect {
             x: 0.0,
@@ -826,7 +808,7 @@ impl Engine {
             w: photo.width as f32,
             h: photo.height as f32,
         };
-        let frame = self.frame().ok_or("load a photo first")?;
+        let frame = self.frame().ok_or(Error::NoPhoto)?;
         let buzz = self.mask.as_ref().filter(|_| self.design.buzz_cut);
         render_over(
             &mut out,
@@ -837,7 +819,8 @@ impl Engine {
             &self.design,
             buzz.map(|mask| (&frame, mask)),
             &mut self.scratch,
-        )?;
+        )
+        .map_err(Error::internal)?;
         let stats = RenderStats {
             width: out.width,
             height: out.height,
@@ -971,7 +954,11 @@ mod tests {
         assert!(e.stage_photo(0, 10).is_err());
         assert!(e.commit_photo().is_err());
         e.stage_photo(10, 10).unwrap();
-        assert!(e.commit_photo().unwrap_err().contains("200 pixels"));
+        assert!(e
+            .commit_photo()
+            .unwrap_err()
+            .to_string()
+            .contains("200 pixels"));
         assert_eq!(e.photo().unwrap().width, 300);
         assert_eq!(e.calibration(), cal);
         assert!(e

@@ -1,8 +1,9 @@
 //! RGBA8 image buffers (straight alpha, sRGB) and resampling.
 
-/// Largest image the core accepts (pixels). The element downscales larger
-/// photos before handing them over.
-pub const MAX_PIXELS: u64 = 64_000_000;
+use crate::error::Error;
+
+/// Largest image the core accepts (pixels); see [`crate::limits`].
+pub const MAX_PIXELS: u64 = crate::limits::MAX_PIXELS;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Image {
@@ -16,12 +17,12 @@ impl Image {
     /// A new image filled with one colour.
     /// An image of zero bytes (transparent black), for pixels that are
     /// about to be overwritten: no fill loop, just zeroed memory.
-    pub fn zeroed(width: u32, height: u32) -> Result<Image, String> {
+    pub fn zeroed(width: u32, height: u32) -> Result<Image, Error> {
         check_size(width, height)?;
         let n = width as usize * height as usize * 4;
         let mut data = Vec::new();
         data.try_reserve_exact(n)
-            .map_err(|_| format!("not enough memory for a {width}×{height} image"))?;
+            .map_err(|_| Error::OutOfMemory { width, height })?;
         data.resize(n, 0);
         Ok(Image {
             width,
@@ -30,12 +31,12 @@ impl Image {
         })
     }
 
-    pub fn new(width: u32, height: u32, rgba: [u8; 4]) -> Result<Image, String> {
+    pub fn new(width: u32, height: u32, rgba: [u8; 4]) -> Result<Image, Error> {
         check_size(width, height)?;
         let n = width as usize * height as usize;
         let mut data = Vec::new();
         data.try_reserve_exact(n * 4)
-            .map_err(|_| format!("not enough memory for a {width}×{height} image"))?;
+            .map_err(|_| Error::OutOfMemory { width, height })?;
         for _ in 0..n {
             data.extend_from_slice(&rgba);
         }
@@ -46,14 +47,14 @@ impl Image {
         })
     }
 
-    pub fn from_rgba(width: u32, height: u32, data: Vec<u8>) -> Result<Image, String> {
+    pub fn from_rgba(width: u32, height: u32, data: Vec<u8>) -> Result<Image, Error> {
         check_size(width, height)?;
-        if data.len() != width as usize * height as usize * 4 {
-            return Err(format!(
-                "expected {} bytes for a {width}×{height} RGBA image, got {}",
-                width as usize * height as usize * 4,
-                data.len()
-            ));
+        let expected = width as u64 * height as u64 * 4;
+        if data.len() as u64 != expected {
+            return Err(Error::PixelCount {
+                expected,
+                got: data.len() as u64,
+            });
         }
         Ok(Image {
             width,
@@ -64,13 +65,13 @@ impl Image {
 
     /// Resize in place to `width`×`height`, keeping the allocation when it is
     /// large enough (used for per-frame buffers).
-    pub fn resize(&mut self, width: u32, height: u32) -> Result<(), String> {
+    pub fn resize(&mut self, width: u32, height: u32) -> Result<(), Error> {
         check_size(width, height)?;
         let n = width as usize * height as usize * 4;
         if n > self.data.len() {
             self.data
                 .try_reserve_exact(n - self.data.len())
-                .map_err(|_| format!("not enough memory for a {width}×{height} image"))?;
+                .map_err(|_| Error::OutOfMemory { width, height })?;
         }
         self.data.resize(n, 0);
         self.width = width;
@@ -125,15 +126,16 @@ pub fn copy_pixels(dst: &mut [u8], src: &[u8]) {
     dst.copy_from_slice(src);
 }
 
-fn check_size(width: u32, height: u32) -> Result<(), String> {
+fn check_size(width: u32, height: u32) -> Result<(), Error> {
     if width == 0 || height == 0 {
-        return Err("the image is empty (0 pixels wide or high)".into());
+        return Err(Error::ImageEmpty);
     }
     if width as u64 * height as u64 > MAX_PIXELS {
-        return Err(format!(
-            "the image is {width}×{height}, over the {} megapixel limit",
-            MAX_PIXELS / 1_000_000
-        ));
+        return Err(Error::ImageTooLarge {
+            width,
+            height,
+            max_megapixels: (MAX_PIXELS / 1_000_000) as u32,
+        });
     }
     Ok(())
 }
@@ -332,6 +334,7 @@ mod tests {
         assert!(Image::new(0, 10, [0; 4]).is_err());
         assert!(Image::new(100_000, 100_000, [0; 4])
             .unwrap_err()
+            .to_string()
             .contains("megapixel"));
         assert!(Image::from_rgba(2, 2, vec![0; 15]).is_err());
         let mut im = Image::new(2, 2, [1, 2, 3, 4]).unwrap();

@@ -34,6 +34,9 @@
 //! - [`f4`]: four f32 lanes, the same arithmetic in the scalar and `simd128` builds.
 //! - [`blend`]: the per-dot multiply loop (scalar and `simd128`).
 //! - [`engine`]: the stateful session the binding layer drives.
+//! - [`error`]: every way a call can fail, with a code and the values a
+//!   message needs.
+//! - [`limits`]: every range, limit and default, written once.
 //! - [`track`]: following a face through camera frames (head pose, smoothing)
 //!   for the live mirror.
 
@@ -42,12 +45,14 @@ pub mod blend;
 pub mod color;
 pub mod design;
 pub mod engine;
+pub mod error;
 pub mod estimate;
 pub mod f4;
 pub mod face;
 pub mod geom;
 pub mod hairline;
 pub mod image;
+pub mod limits;
 pub mod pigment;
 pub mod render;
 pub mod rng;

@@ -2,11 +2,13 @@
 //! distance give pixels per millimetre, head roll and the glabella, and so
 //! the map between the face frame (mm) and the image (px).
 
+use crate::error::{num, Error};
 use crate::geom::Vec2;
+use crate::limits::{IPD_MM, MAX_ROLL_DEGREES, TYPICAL_IPD_MM};
 use serde::{Deserialize, Serialize};
 
-/// Mean adult interpupillary distance.
-pub const DEFAULT_IPD_MM: f32 = 63.0;
+/// Mean adult interpupillary distance (see [`crate::limits`]).
+pub const DEFAULT_IPD_MM: f32 = crate::limits::DEFAULT_IPD_MM;
 /// How far the glabella sits above the line between the pupils.
 pub const GLABELLA_ABOVE_PUPILS_MM: f32 = 14.0;
 
@@ -354,30 +356,39 @@ impl Calibration {
         ipd_mm: f32,
         source: Source,
         image: (u32, u32),
-    ) -> Result<Self, String> {
+    ) -> Result<Self, Error> {
         if !a.is_finite() || !b.is_finite() {
-            return Err("the pupil points must be numbers".into());
+            return Err(Error::NotANumber {
+                what: "pupil-points".into(),
+            });
         }
-        if !(40.0..=90.0).contains(&ipd_mm) || !ipd_mm.is_finite() {
-            return Err(format!(
-                "the distance between the pupils must be between 40 and 90 mm (adults: 54–74 mm); got {ipd_mm}"
-            ));
+        if !IPD_MM.holds(ipd_mm) {
+            return Err(Error::IpdOutOfRange {
+                got: num(ipd_mm),
+                min: IPD_MM.min,
+                max: IPD_MM.max,
+                typical_min: TYPICAL_IPD_MM.min,
+                typical_max: TYPICAL_IPD_MM.max,
+            });
         }
         let (w, h) = (image.0 as f32, image.1 as f32);
         for p in [a, b] {
             if p.x < 0.0 || p.y < 0.0 || p.x > w || p.y > h {
-                return Err(format!(
-                    "a pupil point ({:.0}, {:.0}) is outside the {}×{} photo",
-                    p.x, p.y, image.0, image.1
-                ));
+                return Err(Error::PupilOutside {
+                    x: num(p.x),
+                    y: num(p.y),
+                    width: image.0,
+                    height: image.1,
+                });
             }
         }
         let d = b.minus(a).len();
         let min = (w.max(h) * 0.01).max(4.0);
         if d < min {
-            return Err(format!(
-                "the two pupil points are only {d:.0} px apart; tap the centre of each pupil"
-            ));
+            return Err(Error::PupilsTooClose {
+                distance: num(d),
+                min: num(min),
+            });
         }
         let (left_pupil, right_pupil) = if a.x <= b.x { (a, b) } else { (b, a) };
         let c = Calibration {
@@ -387,11 +398,10 @@ impl Calibration {
             source,
             glabella: None,
         };
-        if c.frame().roll.abs() > 45f32.to_radians() {
-            return Err(
-                "the pupils are tilted more than 45°; tap the left pupil, then the right one"
-                    .into(),
-            );
+        if c.frame().roll.abs() as f64 > MAX_ROLL_DEGREES.to_radians() {
+            return Err(Error::PupilsTilted {
+                max_degrees: MAX_ROLL_DEGREES,
+            });
         }
         Ok(c)
     }
@@ -645,25 +655,30 @@ mod tests {
         assert!(
             Calibration::new(v(10.0, 10.0), v(11.0, 10.0), 63.0, Source::Visitor, img)
                 .unwrap_err()
+                .to_string()
                 .contains("apart")
         );
         assert!(
             Calibration::new(v(-5.0, 10.0), v(100.0, 10.0), 63.0, Source::Visitor, img)
                 .unwrap_err()
+                .to_string()
                 .contains("outside")
         );
         assert!(
             Calibration::new(v(0.0, 0.0), v(100.0, 0.0), 20.0, Source::Visitor, img)
                 .unwrap_err()
+                .to_string()
                 .contains("between 40 and 90")
         );
-        assert!(
-            Calibration::new(v(f32::NAN, 0.0), v(100.0, 0.0), 63.0, Source::Visitor, img).is_err()
-        );
-        assert!(
-            Calibration::new(v(100.0, 0.0), v(110.0, 200.0), 63.0, Source::Visitor, img)
+        assert_eq!(
+            Calibration::new(v(f32::NAN, 0.0), v(100.0, 0.0), 63.0, Source::Visitor, img)
                 .unwrap_err()
-                .contains("45°")
+                .code(),
+            "not-a-number"
         );
+        let tilted = Calibration::new(v(100.0, 0.0), v(110.0, 200.0), 63.0, Source::Visitor, img)
+            .unwrap_err();
+        assert!(tilted.to_string().contains("45°"), "{tilted}");
+        assert_eq!(tilted.code(), "pupils-tilted");
     }
 }

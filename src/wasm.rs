@@ -1,12 +1,19 @@
 //! The binding layer: the only file that knows wasm-bindgen. It translates
-//! JS calls into [`Engine`] calls and errors into `JsError`s; pixel buffers
-//! stay in WASM memory and JS reads them through views (pointer + length).
+//! JS calls into [`Engine`] calls and owns everything about memory: pixels
+//! come in from typed arrays and go out into canvas contexts (an
+//! `ImageData` over the pixels in WASM memory, then `putImageData`), so JS
+//! never builds views on WASM memory or computes buffer sizes. Every
+//! failure is a [`crate::error::Error`], turned into a JS `Error` with
+//! `code` and `params` in one place (`From<Error> for JsValue` below).
 
 use crate::design::{Design, ZoneMode};
 use crate::engine::Engine;
+use crate::error::Error;
 use crate::geom::Vec2;
-use crate::image::Rect;
+use crate::image::{Image, Rect};
 use crate::scale::Source;
+use crate::scalp::ScalpMask;
+use js_sys::Uint8ClampedArray;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -24,12 +31,86 @@ pub fn start() {
     }));
 }
 
-fn js<E: std::fmt::Display>(e: E) -> JsError {
-    JsError::new(&e.to_string())
+/// The one place a core error becomes a JS value: an `Error` (name
+/// `CoreError`) whose `message` is the English text for developers, `code`
+/// the stable code and `params` the values a translated message needs.
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        let err = js_sys::Error::new(&e.to_string());
+        err.set_name("CoreError");
+        let params = json(&e)
+            .ok()
+            .and_then(|v| js_sys::Reflect::get(&v, &"params".into()).ok())
+            .filter(|p| p.is_object())
+            .unwrap_or_else(|| js_sys::Object::new().into());
+        // Setting properties on a fresh Error object cannot fail.
+        let _ = js_sys::Reflect::set(&err, &"code".into(), &e.code().into());
+        let _ = js_sys::Reflect::set(&err, &"params".into(), &params);
+        err.into()
+    }
 }
 
-fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, JsError> {
-    serde_wasm_bindgen::to_value(v).map_err(js)
+/// A value as a plain JS object, through JSON (numbers keep their shortest
+/// decimal form: 0.05 stays 0.05).
+fn json<T: serde::Serialize>(v: &T) -> Result<JsValue, Error> {
+    let text = serde_json::to_string(v).map_err(Error::internal)?;
+    js_sys::JSON::parse(&text).map_err(|_| Error::internal("JSON.parse refused the core's JSON"))
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, Error> {
+    serde_wasm_bindgen::to_value(v).map_err(Error::internal)
+}
+
+/// Put `im` into a 2D context (on screen or offscreen) with its top left at
+/// (`dx`, `dy`), only its left `width` columns if given. The ImageData is a
+/// view of the pixels in WASM memory (no copy here; `putImageData` copies
+/// them into the canvas), used before anything can grow the memory.
+fn put(ctx: &JsValue, im: &Image, dx: f64, dy: f64, width: Option<u32>) -> Result<(), Error> {
+    use wasm_bindgen::{Clamped, JsCast};
+    use web_sys::{CanvasRenderingContext2d, ImageData, OffscreenCanvasRenderingContext2d};
+    if im.width == 0 || im.height == 0 {
+        return Err(Error::NotRendered);
+    }
+    let data =
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&im.data[..]), im.width, im.height)
+            .map_err(|_| Error::internal("the browser refused the image data"))?;
+    let (w, h) = (
+        width.map_or(im.width, |w| w.min(im.width)) as f64,
+        im.height as f64,
+    );
+    let done = if let Some(c) = ctx.dyn_ref::<CanvasRenderingContext2d>() {
+        c.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+            &data, dx, dy, 0.0, 0.0, w, h,
+        )
+    } else if let Some(c) = ctx.dyn_ref::<OffscreenCanvasRenderingContext2d>() {
+        c.put_image_data_with_dirty_x_and_dirty_y_and_dirty_width_and_dirty_height(
+            &data, dx, dy, 0.0, 0.0, w, h,
+        )
+    } else {
+        return Err(Error::NotACanvas);
+    };
+    done.map_err(|_| Error::internal("the canvas refused the image data"))
+}
+
+/// Every range, limit and default the element shows or enforces (see
+/// `src/limits.rs`), as `{heightMm: {min, max, step}, …}`.
+#[wasm_bindgen]
+pub fn limits() -> Result<JsValue, Error> {
+    json(&crate::limits::limits())
+}
+
+/// The default design and the controls' starting values:
+/// `{design, ipdMm, brushMm}`.
+#[wasm_bindgen]
+pub fn defaults() -> Result<JsValue, Error> {
+    json(&crate::limits::defaults())
+}
+
+/// Bytes of WebAssembly memory in use (it only grows), for tests and the
+/// benchmark.
+#[wasm_bindgen(js_name = memoryBytes)]
+pub fn memory_bytes() -> f64 {
+    (core::arch::wasm32::memory_size::<0>() * 65536) as f64
 }
 
 /// The model worker's nets: the face and the segmentation of a photo's
@@ -46,18 +127,11 @@ pub struct Analyst {
 /// then the 68 landmarks' x, y, in photo pixels.
 const LOCATED_LEN: usize = 5 + 68 * 2;
 
-/// What `Analyst.analyse` found.
-#[derive(serde::Serialize, Default)]
-struct Analysed {
-    ok: bool,
-    code: Option<&'static str>,
-    message: Option<String>,
-    /// `LOCATED_LEN` numbers for `Visualizer.placeLocated`.
-    face: Option<Vec<f32>>,
-}
-
-fn rgba(data: &[u8], width: u32, height: u32) -> Result<crate::image::Image, JsError> {
-    crate::image::Image::from_rgba(width, height, data.to_vec()).map_err(js)
+fn rgba(data: &[u8], width: u32, height: u32) -> Result<Image, Error> {
+    Image::from_rgba(width, height, data.to_vec()).map_err(|_| Error::PixelCount {
+        expected: width as u64 * height as u64 * 4,
+        got: data.len() as u64,
+    })
 }
 
 #[wasm_bindgen]
@@ -71,7 +145,7 @@ impl Analyst {
         landmarks_manifest: &str,
         landmarks_weights: &[u8],
         person_tflite: &[u8],
-    ) -> Result<Analyst, JsError> {
+    ) -> Result<Analyst, Error> {
         Ok(Analyst {
             models: crate::analyse::Models::load(
                 detector_manifest,
@@ -80,7 +154,7 @@ impl Analyst {
                 landmarks_weights,
                 person_tflite,
             )
-            .map_err(js)?,
+            .map_err(|detail| Error::ModelsInvalid { detail })?,
             segmentation: None,
         })
     }
@@ -92,9 +166,11 @@ impl Analyst {
     }
 
     /// The face and segmentation of a working copy (`width`×`height` RGBA,
-    /// `step` photo pixels per pixel): `{ok: true, face}` (then
-    /// `takeSegmentation()` holds the segmentation) or `{ok: false, code,
-    /// message}` with the face codes of `autoPlace`.
+    /// `step` photo pixels per pixel): the located face as
+    /// `LOCATED_LEN` numbers for `Visualizer.placeLocated` (then
+    /// `takeSegmentation()` holds the segmentation), or an error with the
+    /// face codes (`no-face`, `several-faces`, `face-too-small`,
+    /// `face-turned`, `face-invalid`).
     pub fn analyse(
         &mut self,
         data: &[u8],
@@ -102,31 +178,19 @@ impl Analyst {
         height: u32,
         step: f32,
         ipd_mm: f32,
-    ) -> Result<JsValue, JsError> {
+    ) -> Result<Vec<f32>, Error> {
         self.segmentation = None;
         let work = rgba(data, width, height)?;
-        let found = self.models.analyse(&work, step, ipd_mm).map_err(js)?;
+        let found = self
+            .models
+            .analyse(&work, step, ipd_mm)
+            .map_err(|detail| Error::FaceInvalid { detail })?;
         self.segmentation = found.segmentation.map(|s| s.to_bytes());
-        to_js(&match found.face {
-            Ok(at) => {
-                let mut face = vec![at.face.x, at.face.y, at.face.width, at.face.height];
-                face.push(at.face.score);
-                face.extend(at.landmarks.iter().flatten());
-                Analysed {
-                    ok: true,
-                    face: Some(face),
-                    ..Analysed::default()
-                }
-            }
-            Err(e) => {
-                let e = crate::engine::AutoPlaceError::Face(e);
-                Analysed {
-                    code: Some(e.code()),
-                    message: Some(e.to_string()),
-                    ..Analysed::default()
-                }
-            }
-        })
+        let at = found.face?;
+        let b = at.face;
+        let mut face = vec![b.x, b.y, b.width, b.height, b.score];
+        face.extend(at.landmarks.iter().flatten());
+        Ok(face)
     }
 
     /// The segmentation for pupils the visitor placed (photo pixels, either
@@ -144,7 +208,7 @@ impl Analyst {
         right_x: f32,
         right_y: f32,
         ipd_mm: f32,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), Error> {
         self.segmentation = None;
         let work = rgba(data, width, height)?;
         let size = (
@@ -157,9 +221,11 @@ impl Analyst {
             ipd_mm,
             Source::Visitor,
             size,
-        )
-        .map_err(js)?;
-        let s = self.models.segment(&work, step, &c).map_err(js)?;
+        )?;
+        let s = self
+            .models
+            .segment(&work, step, &c)
+            .map_err(|detail| Error::SegmentationInvalid { detail })?;
         self.segmentation = Some(s.to_bytes());
         Ok(())
     }
@@ -172,36 +238,25 @@ impl Analyst {
     }
 }
 
-/// What `autoPlace` found: either a calibration or why not.
-#[derive(serde::Serialize, Default)]
+/// Where `placeFace` put the face.
+#[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct AutoPlaced {
-    ok: bool,
-    code: Option<&'static str>,
-    message: Option<String>,
-    left_pupil: Option<Vec2>,
-    right_pupil: Option<Vec2>,
-    glabella: Option<Vec2>,
-    roll: Option<f32>,
-    px_per_mm: Option<f32>,
-    confidence: Option<f32>,
-    landmarks: Option<Vec<[f32; 2]>>,
-}
-
-impl AutoPlaced {
-    fn failed(e: &crate::engine::AutoPlaceError) -> AutoPlaced {
-        AutoPlaced {
-            code: Some(e.code()),
-            message: Some(e.to_string()),
-            ..AutoPlaced::default()
-        }
-    }
+struct Placed {
+    left_pupil: Vec2,
+    right_pupil: Vec2,
+    glabella: Vec2,
+    roll: f32,
+    px_per_mm: f32,
+    confidence: f32,
+    landmarks: Vec<[f32; 2]>,
 }
 
 /// One visualizer session (one per element).
 #[wasm_bindgen]
 pub struct Visualizer {
     engine: Engine,
+    /// The size of the staged photo, to check its working copy's length.
+    staged: Option<(u32, u32)>,
 }
 
 impl Default for Visualizer {
@@ -216,66 +271,94 @@ impl Visualizer {
     pub fn new() -> Visualizer {
         Visualizer {
             engine: Engine::new(),
+            staged: None,
         }
     }
 
-    /// Reserve the next photo's pixel buffer in WASM memory and return its
-    /// address; JS copies the decoded RGBA there once, then calls
-    /// `commitPhoto`.
+    /// Copy the next photo's RGBA pixels (`width`×`height`, 4 bytes each)
+    /// into WASM memory; `commitPhoto` then makes them the photo. The
+    /// current photo stays until then.
     #[wasm_bindgen(js_name = stagePhoto)]
-    pub fn stage_photo(&mut self, width: u32, height: u32) -> Result<u32, JsError> {
-        let buf = self.engine.stage_photo(width, height).map_err(js)?;
-        Ok(buf.as_mut_ptr() as u32)
+    pub fn stage_photo(
+        &mut self,
+        width: u32,
+        height: u32,
+        pixels: &Uint8ClampedArray,
+    ) -> Result<(), Error> {
+        self.staged = None;
+        let expected = width as u64 * height as u64 * 4;
+        if pixels.length() as u64 != expected {
+            return Err(Error::PixelCount {
+                expected,
+                got: pixels.length() as u64,
+            });
+        }
+        let buf = self.engine.stage_photo(width, height)?;
+        pixels.copy_to(buf);
+        self.staged = Some((width, height));
+        Ok(())
     }
 
-    /// Reserve the staged photo's working copy (see `workingSize`) and
-    /// return its address; optional (the core makes one otherwise).
+    /// Hand over the staged photo scaled to `workingSize` (the browser
+    /// scales it in a worker); optional, the core makes one otherwise.
     #[wasm_bindgen(js_name = stageWorkingCopy)]
-    pub fn stage_working_copy(&mut self) -> Result<u32, JsError> {
-        let buf = self.engine.stage_working_copy().map_err(js)?;
-        Ok(buf.as_mut_ptr() as u32)
+    pub fn stage_working_copy(&mut self, pixels: &Uint8ClampedArray) -> Result<(), Error> {
+        let (w, h) = self.staged.ok_or(Error::NothingStaged)?;
+        let (ww, wh, _) = ScalpMask::working_size(w, h);
+        let expected = ww as u64 * wh as u64 * 4;
+        if pixels.length() as u64 != expected {
+            return Err(Error::PixelCount {
+                expected,
+                got: pixels.length() as u64,
+            });
+        }
+        let buf = self.engine.stage_working_copy()?;
+        pixels.copy_to(buf);
+        Ok(())
     }
 
     /// `[width, height]` of the working copy of a `width`×`height` photo
     /// (the photo's own size when it is small enough already).
     #[wasm_bindgen(js_name = workingSize)]
     pub fn working_size(width: u32, height: u32) -> Vec<u32> {
-        let (w, h, _) = crate::scalp::ScalpMask::working_size(width, height);
+        let (w, h, _) = ScalpMask::working_size(width, height);
         vec![w, h]
     }
 
     /// Place the dots for the current photo and design ahead of the next
     /// render (which would otherwise do it).
     #[wasm_bindgen(js_name = prepareDots)]
-    pub fn prepare_dots(&mut self) -> Result<(), JsError> {
-        self.engine.prepare_dots().map_err(js)
+    pub fn prepare_dots(&mut self) -> Result<(), Error> {
+        self.engine.prepare_dots()
     }
 
     /// Take a small synthetic portrait through the whole pipeline once, in
     /// an engine of its own, so the WebAssembly engine optimises that code
     /// before the visitor's photo (see `Engine::warm_up`).
     #[wasm_bindgen(js_name = warmUp)]
-    pub fn warm_up() -> Result<(), JsError> {
-        Engine::warm_up().map(|_| ()).map_err(js)
+    pub fn warm_up() -> Result<(), Error> {
+        Engine::warm_up().map(|_| ())
     }
 
     /// Make the staged pixels the photo; returns the estimated calibration.
     #[wasm_bindgen(js_name = commitPhoto)]
-    pub fn commit_photo(&mut self) -> Result<JsValue, JsError> {
-        let c = self.engine.commit_photo().map_err(js)?;
+    pub fn commit_photo(&mut self) -> Result<JsValue, Error> {
+        self.staged = None;
+        let c = self.engine.commit_photo()?;
         to_js(&c)
     }
 
     #[wasm_bindgen(js_name = clearPhoto)]
     pub fn clear_photo(&mut self) {
+        self.staged = None;
         self.engine.clear_photo();
     }
 
     /// Validate and apply a design given as JSON text.
     #[wasm_bindgen(js_name = setDesign)]
-    pub fn set_design(&mut self, json: &str) -> Result<(), JsError> {
-        let d = Design::from_json(json).map_err(js)?;
-        self.engine.set_design(d).map_err(js)
+    pub fn set_design(&mut self, json: &str) -> Result<(), Error> {
+        let d = Design::from_json(json)?;
+        self.engine.set_design(d)
     }
 
     #[wasm_bindgen(js_name = designJson)]
@@ -286,9 +369,12 @@ impl Visualizer {
     /// A preset's design, keeping the current density, dots, shade, look,
     /// seed and zones.
     #[wasm_bindgen(js_name = withStyle)]
-    pub fn with_style(&self, style: &str) -> Result<String, JsError> {
-        let s = serde_json::from_value(serde_json::Value::String(style.into()))
-            .map_err(|_| js(format!("unknown hairline style \"{style}\"")))?;
+    pub fn with_style(&self, style: &str) -> Result<String, Error> {
+        let s = serde_json::from_value(serde_json::Value::String(style.into())).map_err(|_| {
+            Error::UnknownStyle {
+                got: style.chars().take(40).collect(),
+            }
+        })?;
         Ok(self.engine.design().with_style(s).to_json())
     }
 
@@ -298,6 +384,8 @@ impl Visualizer {
         self.engine.suggested_shade().map(String::from)
     }
 
+    /// Calibrate from the pupils (image px); `source` is "visitor",
+    /// "detected" or "estimated". Returns the calibration.
     #[wasm_bindgen(js_name = setCalibration)]
     pub fn set_calibration(
         &mut self,
@@ -307,25 +395,25 @@ impl Visualizer {
         ry: f32,
         ipd_mm: f32,
         source: &str,
-    ) -> Result<JsValue, JsError> {
+    ) -> Result<JsValue, Error> {
         let source = match source {
             "detected" => Source::Detected,
             "estimated" => Source::Estimated,
             _ => Source::Visitor,
         };
-        let c = self
-            .engine
-            .set_calibration(Vec2::new(lx, ly), Vec2::new(rx, ry), ipd_mm, source)
-            .map_err(js)?;
+        let c =
+            self.engine
+                .set_calibration(Vec2::new(lx, ly), Vec2::new(rx, ry), ipd_mm, source)?;
         to_js(&c)
     }
 
-    pub fn calibration(&self) -> Result<JsValue, JsError> {
+    /// `{leftPupil, rightPupil, ipdMm, source}`, or undefined without a photo.
+    pub fn calibration(&self) -> Result<JsValue, Error> {
         to_js(&self.engine.calibration())
     }
 
     /// Pixels per millimetre, head roll (radians) and glabella (image px).
-    pub fn frame(&self) -> Result<JsValue, JsError> {
+    pub fn frame(&self) -> Result<JsValue, Error> {
         #[derive(serde::Serialize)]
         #[serde(rename_all = "camelCase")]
         struct F {
@@ -340,6 +428,8 @@ impl Visualizer {
         }))
     }
 
+    /// Show `w`×`h` image pixels from (`x`, `y`) in a preview of
+    /// `width`×`height`.
     #[wasm_bindgen(js_name = setView)]
     pub fn set_view(
         &mut self,
@@ -349,55 +439,73 @@ impl Visualizer {
         h: f32,
         width: u32,
         height: u32,
-    ) -> Result<(), JsError> {
-        self.engine
-            .set_view(Rect { x, y, w, h }, width, height)
-            .map_err(js)
+    ) -> Result<(), Error> {
+        self.engine.set_view(Rect { x, y, w, h }, width, height)
     }
 
     /// Render the preview; returns `{width, height, dots}`.
     #[wasm_bindgen(js_name = renderPreview)]
-    pub fn render_preview(&mut self) -> Result<JsValue, JsError> {
-        let s = self.engine.render_preview().map_err(js)?;
+    pub fn render_preview(&mut self) -> Result<JsValue, Error> {
+        let s = self.engine.render_preview()?;
         to_js(&s)
     }
 
-    #[wasm_bindgen(js_name = previewPtr)]
-    pub fn preview_ptr(&self) -> u32 {
-        self.engine.preview().data.as_ptr() as u32
+    /// Put the preview (photo and dots, as last rendered) into a 2D
+    /// context (`CanvasRenderingContext2D` or its offscreen kind) with its
+    /// top left at (`dx`, `dy`).
+    #[wasm_bindgen(js_name = presentPreview)]
+    pub fn present_preview(&self, ctx: &JsValue, dx: f64, dy: f64) -> Result<(), Error> {
+        put(ctx, self.engine.preview(), dx, dy, None)
     }
 
-    #[wasm_bindgen(js_name = basePtr)]
-    pub fn base_ptr(&self) -> u32 {
-        self.engine.preview_base().data.as_ptr() as u32
+    /// Put the photo for the current view without dots (the "before")
+    /// into a 2D context at (`dx`, `dy`): only its left `width` columns if
+    /// given (the compare split).
+    #[wasm_bindgen(js_name = presentBase)]
+    pub fn present_base(
+        &self,
+        ctx: &JsValue,
+        dx: f64,
+        dy: f64,
+        width: Option<u32>,
+    ) -> Result<(), Error> {
+        put(ctx, self.engine.preview_base(), dx, dy, width)
     }
 
-    /// Render at full resolution; returns `{width, height, dots}`.
+    /// Render at full resolution and keep the result for `presentFull`;
+    /// returns `{width, height, dots}`.
     #[wasm_bindgen(js_name = renderFull)]
-    pub fn render_full(&mut self) -> Result<JsValue, JsError> {
-        let s = self.engine.render_full().map_err(js)?;
+    pub fn render_full(&mut self) -> Result<JsValue, Error> {
+        let s = self.engine.render_full()?;
         to_js(&s)
     }
 
-    #[wasm_bindgen(js_name = fullPtr)]
-    pub fn full_ptr(&self) -> Result<u32, JsError> {
-        let im = self
-            .engine
-            .full()
-            .ok_or_else(|| js("nothing has been rendered at full size"))?;
-        Ok(im.data.as_ptr() as u32)
+    /// Put the full-resolution render into a 2D context.
+    #[wasm_bindgen(js_name = presentFull)]
+    pub fn present_full(&self, ctx: &JsValue) -> Result<(), Error> {
+        let im = self.engine.full().ok_or(Error::NotRendered)?;
+        put(ctx, im, 0.0, 0.0, None)
     }
 
+    /// Free the full-resolution render once it has been presented.
     #[wasm_bindgen(js_name = releaseFull)]
     pub fn release_full(&mut self) {
         self.engine.release_full();
     }
 
+    /// Put the photo itself, at full resolution and without dots, into a
+    /// 2D context.
+    #[wasm_bindgen(js_name = presentPhoto)]
+    pub fn present_photo(&self, ctx: &JsValue) -> Result<(), Error> {
+        let im = self.engine.photo().ok_or(Error::NoPhoto)?;
+        put(ctx, im, 0.0, 0.0, None)
+    }
+
     /// The visible dots in image pixels: `[x, y, radius, strength, …]`
     /// (radius is the mean of the foreshortened axes).
     #[wasm_bindgen(js_name = visibleDots)]
-    pub fn visible_dots(&mut self) -> Result<Vec<f32>, JsError> {
-        let dots = self.engine.visible_dots().map_err(js)?;
+    pub fn visible_dots(&mut self) -> Result<Vec<f32>, Error> {
+        let dots = self.engine.visible_dots()?;
         Ok(dots
             .iter()
             .flat_map(|d| [d.x, d.y, d.r * (d.sx * d.sy).sqrt(), d.strength])
@@ -406,8 +514,9 @@ impl Visualizer {
 
     /// Hand over the dot field for `seed` made by `dotField` in a worker.
     #[wasm_bindgen(js_name = setField)]
-    pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), JsError> {
-        let field = crate::scatter::DotField::from_flat(seed, data).map_err(js)?;
+    pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), Error> {
+        let field = crate::scatter::DotField::from_flat(seed, data)
+            .map_err(|detail| Error::FieldInvalid { detail })?;
         self.engine.set_field(field);
         Ok(())
     }
@@ -419,33 +528,27 @@ impl Visualizer {
     }
 
     /// Placement warnings for the current design: `[{code, value_mm}]`.
-    pub fn guardrails(&self) -> Result<JsValue, JsError> {
+    pub fn guardrails(&self) -> Result<JsValue, Error> {
         to_js(&crate::hairline::guardrails(self.engine.design()))
     }
 
     /// The face's thirds `{upper_mm, middle_mm, lower_mm, balance}` for the
     /// current design, or `null` until a face was found.
-    pub fn thirds(&self) -> Result<JsValue, JsError> {
+    pub fn thirds(&self) -> Result<JsValue, Error> {
         to_js(&self.engine.thirds())
     }
-}
 
-#[wasm_bindgen]
-impl Visualizer {
     /// The photo's working copy for the model worker: `{width, height,
     /// step, data}` (a copy of its RGBA pixels, at most 640 px a side).
     #[wasm_bindgen(js_name = workingCopy)]
-    pub fn working_copy(&self) -> Result<JsValue, JsError> {
+    pub fn working_copy(&self) -> Result<JsValue, Error> {
         #[derive(serde::Serialize)]
         struct Copy {
             width: u32,
             height: u32,
             step: f32,
         }
-        let (im, step) = self
-            .engine
-            .working_copy()
-            .ok_or_else(|| js("load a photo first"))?;
+        let (im, step) = self.engine.working_copy().ok_or(Error::NoPhoto)?;
         let out = to_js(&Copy {
             width: im.width,
             height: im.height,
@@ -453,19 +556,23 @@ impl Visualizer {
         })?;
         let data = js_sys::Uint8Array::from(im.data.as_slice());
         js_sys::Reflect::set(&out, &JsValue::from_str("data"), &data)
-            .map_err(|_| js("could not hand out the working copy"))?;
+            .map_err(|_| Error::internal("could not hand out the working copy"))?;
         Ok(out)
     }
 
-    /// Place a face the model worker located (`Analyst.analyse`'s `face`):
-    /// returns what `autoPlace` returns.
+    /// Place a face the model worker located (`Analyst.analyse`'s
+    /// `face`), finding its irises in the full photo. Returns `{leftPupil,
+    /// rightPupil, glabella, roll, pxPerMm, confidence, landmarks}`; fails
+    /// with the face codes (`face-too-small`, `face-turned`, …).
     #[wasm_bindgen(js_name = placeLocated)]
-    pub fn place_located(&mut self, face: &[f32]) -> Result<JsValue, JsError> {
+    pub fn place_located(&mut self, face: &[f32]) -> Result<JsValue, Error> {
         if face.len() != LOCATED_LEN {
-            return Err(js(format!(
-                "a located face is {LOCATED_LEN} numbers; got {}",
-                face.len()
-            )));
+            return Err(Error::FaceInvalid {
+                detail: format!(
+                    "a located face is {LOCATED_LEN} numbers; got {}",
+                    face.len()
+                ),
+            });
         }
         let mut landmarks = [[0f32; 2]; 68];
         for (i, p) in landmarks.iter_mut().enumerate() {
@@ -481,54 +588,36 @@ impl Visualizer {
             },
             landmarks,
         };
-        let placed = self.engine.place_located(&at);
-        self.placed(placed)
+        let det = self.engine.place_located(&at)?;
+        let frame = self
+            .engine
+            .frame()
+            .ok_or_else(|| Error::internal("no calibration after placing the face"))?;
+        let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
+        to_js(&Placed {
+            left_pupil: v(det.irises[0]),
+            right_pupil: v(det.irises[1]),
+            glabella: frame.glabella,
+            roll: frame.roll,
+            px_per_mm: frame.px_per_mm,
+            confidence: det.confidence,
+            landmarks: det.landmarks.to_vec(),
+        })
     }
 
     /// Use the model worker's segmentation (`Analyst.takeSegmentation()`)
     /// for the current photo: dots then keep to its scalp.
     #[wasm_bindgen(js_name = setSegmentation)]
-    pub fn set_segmentation(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        let s = crate::segment::hair::Segmentation::from_bytes(bytes).map_err(js)?;
-        self.engine.set_segmentation(s.into()).map_err(js)
+    pub fn set_segmentation(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let s = crate::segment::hair::Segmentation::from_bytes(bytes)
+            .map_err(|detail| Error::SegmentationInvalid { detail })?;
+        self.engine.set_segmentation(s.into())
     }
-}
 
-impl Visualizer {
-    /// What `autoPlace` reports for a face placed (or not).
-    fn placed(
-        &mut self,
-        placed: Result<crate::face::Detection, crate::engine::AutoPlaceError>,
-    ) -> Result<JsValue, JsError> {
-        to_js(&match placed {
-            Ok(det) => {
-                let frame = self
-                    .engine
-                    .frame()
-                    .ok_or_else(|| js("no calibration after detection"))?;
-                let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
-                AutoPlaced {
-                    ok: true,
-                    left_pupil: Some(v(det.irises[0])),
-                    right_pupil: Some(v(det.irises[1])),
-                    glabella: Some(frame.glabella),
-                    roll: Some(frame.roll),
-                    px_per_mm: Some(frame.px_per_mm),
-                    confidence: Some(det.confidence),
-                    landmarks: Some(det.landmarks.to_vec()),
-                    ..AutoPlaced::default()
-                }
-            }
-            Err(e) => AutoPlaced::failed(&e),
-        })
-    }
-}
-
-#[wasm_bindgen]
-impl Visualizer {
     /// Panic on purpose: lets the browser tests prove that a panic becomes
-    /// an `error` event and a recovered widget, not a dead one.
-    #[doc(hidden)]
+    /// an `error` event and a recovered widget, not a dead one. Only in the
+    /// test build (feature `test-panic`, `make build-test`).
+    #[cfg(feature = "test-panic")]
     #[wasm_bindgen(js_name = testPanic)]
     pub fn test_panic(&mut self) {
         panic!("test panic requested");
@@ -547,17 +636,15 @@ impl Visualizer {
     }
 
     #[wasm_bindgen(js_name = movePoint)]
-    pub fn move_point(&mut self, index: usize, x: f32, y: f32) -> Result<(), JsError> {
-        self.engine.move_point(index, Vec2::new(x, y)).map_err(js)
+    pub fn move_point(&mut self, index: usize, x: f32, y: f32) -> Result<(), Error> {
+        self.engine.move_point(index, Vec2::new(x, y))
     }
 
     /// Move control point `index` by (`dx_mm`, `dy_mm`) on the head: right
     /// and up the face.
     #[wasm_bindgen(js_name = nudgePoint)]
-    pub fn nudge_point(&mut self, index: usize, dx_mm: f32, dy_mm: f32) -> Result<(), JsError> {
-        self.engine
-            .nudge_point(index, Vec2::new(dx_mm, dy_mm))
-            .map_err(js)
+    pub fn nudge_point(&mut self, index: usize, dx_mm: f32, dy_mm: f32) -> Result<(), Error> {
+        self.engine.nudge_point(index, Vec2::new(dx_mm, dy_mm))
     }
 
     /// Start a brush stroke: `mode` is "add", "erase" or "scar".
@@ -568,26 +655,23 @@ impl Visualizer {
         radius_mm: f32,
         x: f32,
         y: f32,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), Error> {
         let mode = match mode {
             "add" => ZoneMode::Add,
             "erase" => ZoneMode::Erase,
             "scar" => ZoneMode::Scar,
             other => {
-                return Err(js(format!(
-                    "unknown brush \"{}\" (add, erase or scar)",
-                    other.chars().take(20).collect::<String>()
-                )))
+                return Err(Error::UnknownBrush {
+                    got: other.chars().take(20).collect(),
+                })
             }
         };
-        self.engine
-            .begin_stroke(mode, radius_mm, Vec2::new(x, y))
-            .map_err(js)
+        self.engine.begin_stroke(mode, radius_mm, Vec2::new(x, y))
     }
 
     #[wasm_bindgen(js_name = extendStroke)]
-    pub fn extend_stroke(&mut self, x: f32, y: f32) -> Result<(), JsError> {
-        self.engine.extend_stroke(Vec2::new(x, y)).map_err(js)
+    pub fn extend_stroke(&mut self, x: f32, y: f32) -> Result<(), Error> {
+        self.engine.extend_stroke(Vec2::new(x, y))
     }
 }
 
@@ -598,146 +682,155 @@ pub fn dot_field(seed: u32) -> Vec<f32> {
     crate::scatter::DotField::generate(seed).to_flat()
 }
 
-/// Two buffers for the benchmark's floor: one full-image copy inside WASM.
-#[wasm_bindgen]
-pub struct CopyBench {
-    from: Vec<u8>,
-    to: Vec<u8>,
-}
+/// The benchmark's fixtures: the memcpy floor and the compositor stress
+/// test. Only in the test build (feature `bench`, `make build-test`).
+#[cfg(feature = "bench")]
+mod bench {
+    use super::put;
+    use crate::design::Design;
+    use crate::error::Error;
+    use crate::geom::Vec2;
+    use crate::image::{Image, Rect};
+    use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-impl CopyBench {
-    #[wasm_bindgen(constructor)]
-    pub fn new(bytes: usize) -> Result<CopyBench, JsError> {
-        let mut from = Vec::new();
-        let mut to = Vec::new();
-        from.try_reserve_exact(bytes).map_err(js)?;
-        to.try_reserve_exact(bytes).map_err(js)?;
-        from.resize(bytes, 7);
-        to.resize(bytes, 0);
-        Ok(CopyBench { from, to })
+    /// Two buffers for the benchmark's floor: one full-image copy inside
+    /// WASM, and presenting the copied buffer (putImageData).
+    #[wasm_bindgen]
+    pub struct CopyBench {
+        from: Vec<u8>,
+        to: Image,
     }
 
-    /// Copy the whole buffer once, with the renderer's copy.
-    pub fn copy(&mut self) {
-        crate::image::copy_pixels(&mut self.to, &self.from);
+    #[wasm_bindgen]
+    impl CopyBench {
+        #[wasm_bindgen(constructor)]
+        pub fn new(width: u32, height: u32) -> Result<CopyBench, Error> {
+            let from = Image::new(width, height, [7, 7, 7, 7])?.data;
+            let to = Image::zeroed(width, height)?;
+            Ok(CopyBench { from, to })
+        }
+
+        /// Copy the whole buffer once, with the renderer's copy.
+        pub fn copy(&mut self) {
+            crate::image::copy_pixels(&mut self.to.data, &self.from);
+        }
+
+        /// Put the copied buffer into a 2D context.
+        pub fn present(&self, ctx: &JsValue) -> Result<(), Error> {
+            put(ctx, &self.to, 0.0, 0.0, None)
+        }
     }
 
-    /// Address of the copied buffer (for `putImageData`).
-    pub fn ptr(&self) -> u32 {
-        self.to.as_ptr() as u32
+    /// The benchmark's compositor stress test: a 12 MP scalp close-up with
+    /// ~100,000 dots (more than a frontal photo ever shows), drawn by the
+    /// same band compositor as every render. Dots sit on a jittered grid at
+    /// the design's default density (70 dots/cm²) and healed dot size;
+    /// sizes and darkness vary ±15 % as in the field.
+    #[wasm_bindgen]
+    pub struct CompositeBench {
+        photo: Image,
+        out: Image,
+        dots: Vec<crate::render::VisibleDot>,
+        design: Design,
+        scratch: crate::render::Scratch,
     }
-}
 
-/// The benchmark's compositor stress test: a 12 MP scalp close-up with
-/// ~100,000 dots (more than a frontal photo ever shows), drawn by the same
-/// band compositor as every render. Dots sit on a jittered grid at the
-/// design's default density (70 dots/cm²) and healed dot size; sizes and
-/// darkness vary ±15 % as in the field.
-#[wasm_bindgen]
-pub struct CompositeBench {
-    photo: crate::image::Image,
-    out: crate::image::Image,
-    dots: Vec<crate::render::VisibleDot>,
-    design: Design,
-    scratch: crate::render::Scratch,
-}
-
-#[wasm_bindgen]
-impl CompositeBench {
-    #[wasm_bindgen(constructor)]
-    pub fn new(width: u32, height: u32, count: u32) -> Result<CompositeBench, JsError> {
-        use crate::image::Image;
-        let mut photo = Image::new(width, height, [196, 146, 116, 255]).map_err(js)?;
-        let out = Image::new(width, height, [0, 0, 0, 255]).map_err(js)?;
-        // Skin with a gentle light falloff, so the copy is not of a constant.
-        for (y, row) in photo.data.chunks_exact_mut(width as usize * 4).enumerate() {
-            let f = 1.0 - 0.25 * y as f32 / height as f32;
-            for px in row.chunks_exact_mut(4) {
-                for c in &mut px[..3] {
-                    *c = (*c as f32 * f) as u8;
+    #[wasm_bindgen]
+    impl CompositeBench {
+        #[wasm_bindgen(constructor)]
+        pub fn new(width: u32, height: u32, count: u32) -> Result<CompositeBench, Error> {
+            let mut photo = Image::new(width, height, [196, 146, 116, 255])?;
+            let out = Image::new(width, height, [0, 0, 0, 255])?;
+            // Skin with a gentle light falloff, so the copy is not of a constant.
+            for (y, row) in photo.data.chunks_exact_mut(width as usize * 4).enumerate() {
+                let f = 1.0 - 0.25 * y as f32 / height as f32;
+                for px in row.chunks_exact_mut(4) {
+                    for c in &mut px[..3] {
+                        *c = (*c as f32 * f) as u8;
+                    }
                 }
             }
-        }
-        let design = Design::default();
-        // Grid spacing for `count` dots over the image; at 70 dots/cm² that
-        // spacing is 1.195 mm, which sets the scale and the dot size.
-        let spacing = ((width as f32 * height as f32) / count.max(1) as f32).sqrt();
-        let px_per_mm = spacing / (10.0 / design.density.sqrt());
-        let look = crate::pigment::look_params(design.look);
-        let r = design.dot_mm * 0.5 * look.size * px_per_mm;
-        // The default pigment's colour on this skin.
-        let ink =
-            crate::pigment::Light::read([196u8, 146, 116].map(crate::color::to_linear), None, true)
-                .ink(
-                    crate::pigment::parse_shade(&design.shade)
-                        .map_err(js)?
-                        .linear(look.darken),
-                );
-        let mut rng = crate::rng::Rng::new(7);
-        let mut dots = Vec::with_capacity(count as usize);
-        let (cols, rows) = (
-            (width as f32 / spacing) as u32,
-            (height as f32 / spacing) as u32,
-        );
-        for j in 0..rows {
-            for i in 0..cols {
-                let mut jitter = |amount: f32| (rng.next_f32() - 0.5) * amount;
-                dots.push(crate::render::VisibleDot {
-                    x: (i as f32 + 0.5 + jitter(0.6)) * spacing,
-                    y: (j as f32 + 0.5 + jitter(0.6)) * spacing,
-                    r: r * (1.0 + jitter(0.3)),
-                    sx: 1.0,
-                    sy: 1.0,
-                    strength: 0.67 * (1.0 + jitter(0.3)),
-                    soft: 1.0 + jitter(0.4),
-                    ink,
-                });
+            let design = Design::default();
+            // Grid spacing for `count` dots over the image; at 70 dots/cm²
+            // that spacing is 1.195 mm, which sets the scale and the dot size.
+            let spacing = ((width as f32 * height as f32) / count.max(1) as f32).sqrt();
+            let px_per_mm = spacing / (10.0 / design.density.sqrt());
+            let look = crate::pigment::look_params(design.look);
+            let r = design.dot_mm * 0.5 * look.size * px_per_mm;
+            // The default pigment's colour on this skin.
+            let shade = crate::pigment::parse_shade(&design.shade).map_err(Error::internal)?;
+            let ink = crate::pigment::Light::read(
+                [196u8, 146, 116].map(crate::color::to_linear),
+                None,
+                true,
+            )
+            .ink(shade.linear(look.darken));
+            let mut rng = crate::rng::Rng::new(7);
+            let mut dots = Vec::with_capacity(count as usize);
+            let (cols, rows) = (
+                (width as f32 / spacing) as u32,
+                (height as f32 / spacing) as u32,
+            );
+            for j in 0..rows {
+                for i in 0..cols {
+                    let mut jitter = |amount: f32| (rng.next_f32() - 0.5) * amount;
+                    dots.push(crate::render::VisibleDot {
+                        x: (i as f32 + 0.5 + jitter(0.6)) * spacing,
+                        y: (j as f32 + 0.5 + jitter(0.6)) * spacing,
+                        r: r * (1.0 + jitter(0.3)),
+                        sx: 1.0,
+                        sy: 1.0,
+                        strength: 0.67 * (1.0 + jitter(0.3)),
+                        soft: 1.0 + jitter(0.4),
+                        ink,
+                    });
+                }
             }
+            dots.sort_by(|a, b| crate::render::raster_order((a.x, a.y), (b.x, b.y)));
+            Ok(CompositeBench {
+                photo,
+                out,
+                dots,
+                design,
+                scratch: Default::default(),
+            })
         }
-        dots.sort_by(|a, b| crate::render::raster_order((a.x, a.y), (b.x, b.y)));
-        Ok(CompositeBench {
-            photo,
-            out,
-            dots,
-            design,
-            scratch: Default::default(),
-        })
-    }
 
-    /// Photo + all dots into the output, as a full render does.
-    pub fn render(&mut self) -> Result<(), JsError> {
-        let view = Rect {
-            x: 0.0,
-            y: 0.0,
-            w: self.photo.width as f32,
-            h: self.photo.height as f32,
-        };
-        let axes = (Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0));
-        crate::render::render_over(
-            &mut self.out,
-            &self.photo,
-            view,
-            axes,
-            &self.dots,
-            &self.design,
-            None,
-            &mut self.scratch,
-        )
-        .map_err(js)
-    }
+        /// Photo + all dots into the output, as a full render does.
+        pub fn render(&mut self) -> Result<(), Error> {
+            let view = Rect {
+                x: 0.0,
+                y: 0.0,
+                w: self.photo.width as f32,
+                h: self.photo.height as f32,
+            };
+            let axes = (Vec2::new(1.0, 0.0), Vec2::new(0.0, -1.0));
+            crate::render::render_over(
+                &mut self.out,
+                &self.photo,
+                view,
+                axes,
+                &self.dots,
+                &self.design,
+                None,
+                &mut self.scratch,
+            )
+            .map_err(Error::internal)
+        }
 
-    /// The dots as `[x, y, r, strength, …]` (for the Canvas2D baseline).
-    pub fn dots(&self) -> Vec<f32> {
-        self.dots
-            .iter()
-            .flat_map(|d| [d.x, d.y, d.r, d.strength.min(1.0)])
-            .collect()
-    }
+        /// The dots as `[x, y, r, strength, …]` (for the Canvas2D baseline).
+        pub fn dots(&self) -> Vec<f32> {
+            self.dots
+                .iter()
+                .flat_map(|d| [d.x, d.y, d.r, d.strength.min(1.0)])
+                .collect()
+        }
 
-    /// Address of the photo's pixels (the Canvas2D baseline draws on them).
-    #[wasm_bindgen(js_name = photoPtr)]
-    pub fn photo_ptr(&self) -> u32 {
-        self.photo.data.as_ptr() as u32
+        /// Put the photo (without dots; the Canvas2D baseline draws on it)
+        /// into a 2D context.
+        #[wasm_bindgen(js_name = presentPhoto)]
+        pub fn present_photo(&self, ctx: &JsValue) -> Result<(), Error> {
+            put(ctx, &self.photo, 0.0, 0.0, None)
+        }
     }
 }

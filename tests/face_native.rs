@@ -418,7 +418,8 @@ fn non_faces_are_rejected() {
 #[test]
 #[cfg_attr(debug_assertions, ignore = "slow unoptimised; run with --release")]
 fn a_found_face_is_placed_only_on_the_photo_and_calibration_it_was_found_on() {
-    use hairline_visualizer::engine::{AutoPlaceError, Engine};
+    use hairline_visualizer::engine::Engine;
+    use hairline_visualizer::error::Error;
     use hairline_visualizer::geom::Vec2;
     use hairline_visualizer::scale::Source;
     let Some(dir) = model_dir() else { return };
@@ -461,12 +462,12 @@ fn a_found_face_is_placed_only_on_the_photo_and_calibration_it_was_found_on() {
             Source::Visitor,
         )
         .unwrap();
-    assert!(matches!(e.place_face(&found), Err(AutoPlaceError::Stale)));
+    assert!(matches!(e.place_face(&found), Err(Error::Stale)));
     assert_eq!(e.calibration(), Some(tapped));
     // And so does another photo.
     let mut e = load();
     let found = e.find_face(&m).unwrap();
     e.set_photo(Image::from_rgba(w, h, data.clone()).unwrap())
         .unwrap();
-    assert!(matches!(e.place_face(&found), Err(AutoPlaceError::Stale)));
+    assert!(matches!(e.place_face(&found), Err(Error::Stale)));
 }

@@ -366,7 +366,7 @@ fn check_parse(text: &str) -> Result<(), TestCaseError> {
             prop_assert_eq!(back.as_ref(), Ok(&d), "to_json output: {}", json);
             prop_assert_eq!(back.expect("checked").to_json(), json);
         }
-        Err(e) => prop_assert!(!e.0.trim().is_empty(), "empty error message"),
+        Err(e) => prop_assert!(!e.to_string().trim().is_empty(), "empty error message"),
     }
     Ok(())
 }
@@ -437,7 +437,7 @@ fn from_json_deep_nesting() {
     for open in ["[", "{\"a\":", "{\"zones\":[{\"points\":"] {
         let text = open.repeat(100_000);
         let e = Design::from_json(&text).expect_err("deep nesting is rejected");
-        assert!(!e.0.is_empty());
+        assert!(!e.to_string().is_empty());
         let wrapped = format!("{{\"version\":1,\"zones\":{text}");
         assert!(Design::from_json(&wrapped).is_err());
     }
@@ -473,7 +473,7 @@ proptest! {
     fn any_design_validates_or_explains(d in any_design()) {
         match d.validate() {
             Ok(()) => check_parse(&d.to_json())?,
-            Err(e) => prop_assert!(!e.0.trim().is_empty()),
+            Err(e) => prop_assert!(!e.to_string().trim().is_empty()),
         }
     }
 }
@@ -537,7 +537,7 @@ proptest! {
             (a, b)
         };
         match Calibration::new(a, b, ipd, source, image) {
-            Err(e) => prop_assert!(!e.trim().is_empty()),
+            Err(e) => prop_assert!(!e.to_string().trim().is_empty()),
             Ok(c) => {
                 let f = c.frame();
                 prop_assert!(f.px_per_mm.is_finite() && f.px_per_mm > 0.0, "{:?}", f);
@@ -677,7 +677,7 @@ proptest! {
                 prop_assert!(r.is_ok(), "{:?}", r);
                 only_darkens(e.preview_base(), e.preview())?;
             }
-            Err(msg) => prop_assert!(!msg.trim().is_empty()),
+            Err(msg) => prop_assert!(!msg.to_string().trim().is_empty()),
         }
         reset_calibration(&mut e);
     }

@@ -1,15 +1,18 @@
 //! wasm-bindgen tests of the binding layer (`hairline_visualizer::wasm::Visualizer`),
 //! run in headless Chromium by `make test-wasm`. They drive the class the way
-//! www/hairline-visualizer.js does: pixels are written straight into the
-//! buffer whose address `stagePhoto` returns, results come back as JS objects
-//! and errors as JS `Error`s with a readable message.
+//! the element does: pixels go in as a typed array, frames come out into a
+//! canvas context (read back with getImageData), results come back as JS
+//! objects and errors as JS `Error`s with a code, params and a readable
+//! message.
 #![cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+use hairline_visualizer::error::Error;
 use hairline_visualizer::wasm::Visualizer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::{OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
 const W: u32 = 300;
 const H: u32 = 400;
@@ -41,23 +44,27 @@ fn in_head(x: u32, y: u32) -> bool {
     dx * dx + dy * dy < 1.0
 }
 
-/// The message of a `JsError`, read back through JS as `Error.prototype.message`.
-fn message(e: JsError) -> String {
+/// The message of a core error as JS sees it: the binding turns every
+/// error into a JS `Error` with a string `code` and an object `params`.
+fn message(e: Error) -> String {
+    let code = e.code();
     let v = JsValue::from(e);
     let err: js_sys::Error = v
         .dyn_into()
         .expect("the binding layer throws JS Error objects");
+    assert_eq!(get(&err, "code").as_string().as_deref(), Some(code));
+    assert!(get(&err, "params").is_object(), "params is an object");
     String::from(err.message())
 }
 
-fn ok<T>(r: Result<T, JsError>) -> T {
+fn ok<T>(r: Result<T, Error>) -> T {
     match r {
         Ok(v) => v,
         Err(e) => panic!("unexpected error: {}", message(e)),
     }
 }
 
-fn err<T>(r: Result<T, JsError>) -> String {
+fn err<T>(r: Result<T, Error>) -> String {
     match r {
         Ok(_) => panic!("expected an error"),
         Err(e) => message(e),
@@ -78,13 +85,30 @@ fn design(vis: &Visualizer) -> serde_json::Value {
     serde_json::from_str(&vis.design_json()).expect("designJson is JSON")
 }
 
+/// RGBA bytes as the typed array the element hands over.
+fn typed(data: &[u8]) -> js_sys::Uint8ClampedArray {
+    js_sys::Uint8ClampedArray::from(data)
+}
+
 /// Stage and commit the synthetic head; returns commitPhoto's result.
 fn stage_head(vis: &mut Visualizer) -> JsValue {
-    let ptr = ok(vis.stage_photo(W, H));
-    let len = (W * H * 4) as usize;
-    let buf = unsafe { std::slice::from_raw_parts_mut(ptr as *mut u8, len) };
-    buf.copy_from_slice(&head_pixels());
+    ok(vis.stage_photo(W, H, &typed(&head_pixels())));
     ok(vis.commit_photo())
+}
+
+/// What `present` puts into a `w`×`h` offscreen canvas, read back.
+fn presented(w: u32, h: u32, present: impl FnOnce(&JsValue) -> Result<(), Error>) -> Vec<u8> {
+    let canvas = OffscreenCanvas::new(w, h).expect("an OffscreenCanvas");
+    let ctx = canvas
+        .get_context("2d")
+        .expect("getContext")
+        .expect("a 2d context");
+    ok(present(&ctx));
+    let ctx: OffscreenCanvasRenderingContext2d = ctx.dyn_into().unwrap();
+    ctx.get_image_data(0.0, 0.0, w as f64, h as f64)
+        .expect("getImageData")
+        .data()
+        .0
 }
 
 /// A session with the head photo and a visitor calibration.
@@ -147,16 +171,23 @@ fn stage_and_commit_photo_estimate_a_calibration() {
 #[wasm_bindgen_test]
 fn bad_photos_are_refused_and_keep_the_previous_one() {
     let mut vis = loaded();
-    let msg = err(vis.stage_photo(0, 10));
+    let msg = err(vis.stage_photo(0, 10, &typed(&[])));
     assert!(msg.contains("empty"), "{msg}");
-    let msg = err(vis.stage_photo(10_000, 10_000));
+    // The size is checked before the pixels are looked at.
+    let big = js_sys::Uint8ClampedArray::new_with_length(0);
+    let msg = err(vis.stage_photo(10_000, 10_000, &big));
     assert!(
-        msg.contains("10000×10000") && msg.contains("megapixel limit"),
+        msg.contains("400000000 bytes") && msg.contains("got 0"),
+        "{msg}"
+    );
+    let msg = err(vis.stage_photo(10, 10, &typed(&[0; 399])));
+    assert!(
+        msg.contains("400 bytes") && msg.contains("got 399"),
         "{msg}"
     );
     let msg = err(vis.commit_photo());
     assert!(msg.contains("no photo was staged"), "{msg}");
-    ok(vis.stage_photo(10, 10));
+    ok(vis.stage_photo(10, 10, &typed(&[0; 400])));
     let msg = err(vis.commit_photo());
     assert!(msg.contains("10×10") && msg.contains("200 pixels"), "{msg}");
     // The head photo and the visitor calibration are still in place.
@@ -253,10 +284,8 @@ fn render_preview_after_set_view_draws_dots_on_the_scalp_only() {
     let dots = num(&s, "dots");
     assert!(dots > 500.0, "only {dots} dots");
 
-    let len = 150 * 200 * 4;
-    let preview =
-        unsafe { std::slice::from_raw_parts(vis.preview_ptr() as *const u8, len) }.to_vec();
-    let base = unsafe { std::slice::from_raw_parts(vis.base_ptr() as *const u8, len) }.to_vec();
+    let preview = presented(150, 200, |ctx| vis.present_preview(ctx, 0.0, 0.0));
+    let base = presented(150, 200, |ctx| vis.present_base(ctx, 0.0, 0.0, None));
     let mut darker = 0;
     for (i, (p, b)) in preview.chunks(4).zip(base.chunks(4)).enumerate() {
         assert!(
@@ -337,9 +366,9 @@ fn control_points_and_move_point() {
 }
 
 #[wasm_bindgen_test]
-fn render_full_full_ptr_release_full() {
+fn render_full_present_full_release_full() {
     let mut vis = loaded();
-    let msg = err(vis.full_ptr());
+    let msg = err(vis.present_full(&JsValue::NULL));
     assert!(msg.contains("nothing has been rendered"), "{msg}");
 
     let s = ok(vis.render_full());
@@ -347,10 +376,12 @@ fn render_full_full_ptr_release_full() {
     assert_eq!(num(&s, "height"), H as f64);
     assert!(num(&s, "dots") > 500.0);
 
-    let ptr = ok(vis.full_ptr());
-    let out =
-        unsafe { std::slice::from_raw_parts(ptr as *const u8, (W * H * 4) as usize) }.to_vec();
+    let msg = err(vis.present_full(&JsValue::from_str("not a canvas")));
+    assert!(msg.contains("canvas 2D context"), "{msg}");
+    let out = presented(W, H, |ctx| vis.present_full(ctx));
     let photo = head_pixels();
+    // The photo itself comes out unchanged.
+    assert_eq!(presented(W, H, |ctx| vis.present_photo(ctx)), photo);
     let mut darker = 0;
     for y in 0..H {
         for x in 0..W {
@@ -371,7 +402,7 @@ fn render_full_full_ptr_release_full() {
     assert!(darker > 1000, "only {darker} pixels darkened");
 
     vis.release_full();
-    let msg = err(vis.full_ptr());
+    let msg = err(vis.present_full(&JsValue::NULL));
     assert!(msg.contains("nothing has been rendered"), "{msg}");
 }
 
@@ -458,4 +489,91 @@ fn clear_photo_forgets_everything_derived_from_it() {
     // A new photo works again.
     stage_head(&mut vis);
     assert_eq!(vis.control_points().len(), 14);
+}
+
+#[wasm_bindgen_test]
+fn errors_reach_js_with_their_code_and_params() {
+    let mut vis = loaded();
+    let mut d = design(&vis);
+    d["density"] = 400.into();
+    let e = vis.set_design(&d.to_string()).unwrap_err();
+    let js: js_sys::Error = JsValue::from(e).dyn_into().unwrap();
+    assert_eq!(String::from(js.name()), "CoreError");
+    assert_eq!(
+        get(&js, "code").as_string().as_deref(),
+        Some("out-of-range")
+    );
+    let params = get(&js, "params");
+    assert_eq!(
+        get(&params, "field").as_string().as_deref(),
+        Some("density")
+    );
+    assert_eq!(num(&params, "min"), 10.0);
+    assert_eq!(num(&params, "max"), 150.0);
+    assert_eq!(num(&params, "got"), 400.0);
+    assert_eq!(
+        String::from(js.message()),
+        "density (density) must be between 10 and 150 dots/cm²; got 400"
+    );
+    // f32 values keep their decimal form (0.2, not 0.20000000298…).
+    let mut d = design(&vis);
+    d["dot_mm"] = serde_json::json!(0.2);
+    let js: js_sys::Error = JsValue::from(vis.set_design(&d.to_string()).unwrap_err())
+        .dyn_into()
+        .unwrap();
+    assert_eq!(num(&get(&js, "params"), "got"), 0.2);
+    assert_eq!(num(&get(&js, "params"), "min"), 0.3);
+    // A failure without values still has an (empty) params object.
+    let mut empty = Visualizer::new();
+    let js: js_sys::Error = JsValue::from(empty.render_preview().unwrap_err())
+        .dyn_into()
+        .unwrap();
+    assert_eq!(get(&js, "code").as_string().as_deref(), Some("no-photo"));
+    assert!(get(&js, "params").is_object());
+}
+
+#[wasm_bindgen_test]
+fn a_working_copy_must_fit_the_staged_photo() {
+    let mut vis = Visualizer::new();
+    let msg = err(vis.stage_working_copy(&typed(&[0; 16])));
+    assert!(msg.contains("no photo was staged"), "{msg}");
+    // A small photo is its own working copy.
+    ok(vis.stage_photo(W, H, &typed(&head_pixels())));
+    let (ww, wh) = {
+        let s = Visualizer::working_size(W, H);
+        (s[0], s[1])
+    };
+    assert_eq!((ww, wh), (W, H));
+    let msg = err(vis.stage_working_copy(&typed(&head_pixels())));
+    assert!(msg.contains("its own working copy"), "{msg}");
+    // A large one takes a copy of exactly the working size.
+    let (bw, bh) = (1400, 1000);
+    ok(vis.stage_photo(bw, bh, &typed(&vec![128; (bw * bh * 4) as usize])));
+    let s = Visualizer::working_size(bw, bh);
+    assert!(s[0] < bw && s[1] < bh, "{s:?}");
+    let msg = err(vis.stage_working_copy(&typed(&[0; 400])));
+    assert!(msg.contains("got 400"), "{msg}");
+    ok(vis.stage_working_copy(&typed(&vec![128; (s[0] * s[1] * 4) as usize])));
+    ok(vis.commit_photo());
+    assert!(hairline_visualizer::wasm::memory_bytes() > (bw * bh * 4) as f64);
+}
+
+#[wasm_bindgen_test]
+fn limits_and_defaults_come_from_the_core() {
+    let l = ok(hairline_visualizer::wasm::limits());
+    let range = |k: &str| get(&l, k);
+    assert_eq!(num(&range("heightMm"), "min"), 50.0);
+    assert_eq!(num(&range("heightMm"), "max"), 120.0);
+    assert_eq!(num(&range("density"), "max"), 150.0);
+    assert_eq!(num(&range("dotMm"), "step"), 0.05);
+    assert_eq!(num(&range("brushMm"), "min"), 2.0);
+    assert_eq!(num(&range("ipdControlMm"), "step"), 0.5);
+    assert_eq!(num(&l, "maxDesignBytes"), 4_000_000.0);
+    assert_eq!(num(&l, "minPhotoSide"), 200.0);
+    let d = ok(hairline_visualizer::wasm::defaults());
+    assert_eq!(num(&d, "ipdMm"), 63.0);
+    assert_eq!(num(&d, "brushMm"), 8.0);
+    let design = get(&d, "design");
+    assert_eq!(num(&design, "density"), 70.0);
+    assert_eq!(num(&design, "dot_mm"), 0.7);
 }

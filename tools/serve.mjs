@@ -4,15 +4,18 @@
 //   node tools/serve.mjs [--root DIR] [--port N] [--host H] [--verbose]
 //
 // Defaults: --root www, --port $PORT or 8080, --host 127.0.0.1.
-// With SERVE_TEST_PHOTOS=1 in the environment, requests under /__photos/ are
-// also served (read-only) from ../shared/photos relative to the repository
-// root. Tests use that; a normal `make serve` never exposes the photos.
+// With SERVE_TEST_PHOTOS=1 in the environment (the tests), three test
+// mounts are added: /__photos/ (read-only) from the shared test photos
+// (../shared/photos beside the repository, or $HV_PHOTOS_DIR; see
+// photos-dir.mjs), /__tests/ from tests/e2e/pages, and /__testpkg/ from the
+// test build in target/pkg-test. A normal `make serve` exposes none of them.
 
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { photosDir } from './photos-dir.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -106,10 +109,13 @@ if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
 // Mounts: URL prefix -> directory. The longest matching prefix wins.
 const mounts = [{ prefix: '/', dir: root }];
 if (process.env.SERVE_TEST_PHOTOS === '1') {
-  mounts.unshift({ prefix: '/__photos/', dir: path.resolve(REPO_ROOT, '..', 'shared', 'photos') });
+  mounts.unshift({ prefix: '/__photos/', dir: photosDir(REPO_ROOT) });
   // Test-only pages (a clinic page hosting the iframe embed, …).
   // Test-only pages stand for a clinic's own site: they get no CSP of ours.
   mounts.unshift({ prefix: '/__tests/', dir: path.resolve(REPO_ROOT, 'tests', 'e2e', 'pages'), foreign: true });
+  // The test build (`make build-test`: bench fixtures, the test panic),
+  // laid out like the site: an element with base-url="/__testpkg/" loads it.
+  mounts.unshift({ prefix: '/__testpkg/', dir: path.resolve(REPO_ROOT, 'target', 'pkg-test') });
 }
 
 function baseHeaders(contentType, urlPath = '', foreign = false) {

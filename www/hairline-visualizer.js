@@ -104,8 +104,9 @@ let modelPromise = null;
  * The face and segmentation nets, one set per page: in model-worker.js
  * (the nets never block the page), or on this thread where a module
  * worker cannot start. Resolves to {warmUp(), analyse(work, ipdMm),
- * segment(work, calibration)}, whose results are the worker's:
- * {found: {ok, code, message, face}, segmentation} and {segmentation}.
+ * segment(work, calibration)}, whose results are the worker's: {face,
+ * segmentation} (or an error with the core's face `code`) and
+ * {segmentation}.
  */
 function modelClient(glue, urls) {
   if (!modelPromise) {
@@ -133,7 +134,7 @@ async function workerModels(urls, models) {
     if (!p) return;
     pending.delete(e.data.id);
     if (e.data.ok) p.resolve(e.data);
-    else p.reject(new Error(e.data.error));
+    else p.reject(Object.assign(new Error(e.data.error), e.data.code ? { code: e.data.code } : {}));
   };
   worker.onerror = (e) => {
     e.preventDefault?.();
@@ -178,8 +179,8 @@ async function pageModels(glue, models) {
   return {
     warmUp: async () => analyst.warmUp(),
     analyse: async (work, ipdMm) => {
-      const found = analyst.analyse(work.data, work.width, work.height, work.step, ipdMm);
-      return { found, segmentation: analyst.takeSegmentation() ?? null };
+      const face = analyst.analyse(work.data, work.width, work.height, work.step, ipdMm);
+      return { face, segmentation: analyst.takeSegmentation() ?? null };
     },
     segment: async (work, c) => {
       const { leftPupil: l, rightPupil: r } = c;
@@ -642,34 +643,33 @@ export class HairlineVisualizer extends HTMLElement {
     const t0 = performance.now();
     // The nets run in the model worker on the photo's working copy; here
     // only the irises are found in the full photo and the mask is built.
-    let res;
+    let r;
     try {
       const models = await modelClient(this._glue, this._wasmUrls);
       if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
-      res = await models.analyse(vis.workingCopy(), this._ipdMm());
+      const res = await models.analyse(vis.workingCopy(), this._ipdMm());
+      // The photo changed meanwhile: this face is stale.
+      if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
+      r = vis.placeLocated(res.face);
+      this._applySegmentation(res.segmentation);
     } catch (e) {
       if (e instanceof VisualizerError) throw e;
-      const err = new VisualizerError('models-unavailable', t.errors.models);
-      this._report(err, e);
-      throw err;
-    }
-    // The photo changed meanwhile: this face is stale.
-    if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
-    let r = res.found;
-    if (r.ok) {
-      r = vis.placeLocated(new Float32Array(r.face));
-      if (r.ok) this._applySegmentation(res.segmentation);
-    }
-    const ms = performance.now() - t0;
-    if (!r.ok) {
-      const err = new VisualizerError(r.code, t.autoPlaceErrors[r.code] || r.message);
+      if (!e.code) {
+        // The nets could not be loaded or run (no code from the core).
+        const err = new VisualizerError('models-unavailable', t.errors.models);
+        this._report(err, e);
+        throw err;
+      }
+      const code = e.code === 'face-invalid' ? 'invalid' : e.code;
+      const err = new VisualizerError(code, t.autoPlaceErrors[code] || e.message);
       this._noFace = true;
       this._setMode('calibrate');
-      this._report(err);
+      this._report(err, e);
       this._syncControls();
       this._requestRender();
       throw err;
     }
+    const ms = performance.now() - t0;
     this._noFace = false;
     this._suggestShade();
     this._committed();
@@ -727,23 +727,21 @@ export class HairlineVisualizer extends HTMLElement {
   /** Render at the photo's full resolution and encode it. */
   async toBlob({ type = 'image/png', quality } = {}) {
     if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
+    const { width, height } = this._photo;
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d');
     if (this._noFace) {
       // No face and no taps yet: there is no hairline to show, only the photo.
-      const bmp = await this._photoBitmap();
-      const c = new OffscreenCanvas(bmp.width, bmp.height);
-      c.getContext('2d').drawImage(bmp, 0, 0);
-      bmp.close();
-      return c.convertToBlob({ type, quality });
+      this._vis.presentPhoto(ctx);
+    } else {
+      this._vis.renderFull();
+      try {
+        this._vis.presentFull(ctx);
+      } finally {
+        this._vis.releaseFull(); // the canvas has the pixels now
+      }
     }
-    const { width, height } = this._vis.renderFull();
-    try {
-      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.fullPtr(), width * height * 4);
-      const canvas = new OffscreenCanvas(width, height);
-      canvas.getContext('2d').putImageData(new ImageData(pixels, width, height), 0, 0);
-      return await canvas.convertToBlob({ type, quality });
-    } finally {
-      this._vis.releaseFull();
-    }
+    return canvas.convertToBlob({ type, quality });
   }
 
   /**
@@ -768,18 +766,14 @@ export class HairlineVisualizer extends HTMLElement {
     return detail;
   }
 
-  /** A small side-by-side before/after JPEG of the head. */
+  /**
+   * A side-by-side before/after JPEG of the head, `width` pixels wide. Each
+   * half is the head's square rendered straight at its output size through
+   * a preview view (the photo resampled, then the dots), so memory stays
+   * bounded by the output whatever the photo's size.
+   */
   async _beforeAfter(width) {
-    const { width: w, height: h } = this._vis.renderFull();
-    let after;
-    try {
-      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.fullPtr(), w * h * 4);
-      const c = new OffscreenCanvas(w, h);
-      c.getContext('2d').putImageData(new ImageData(pixels, w, h), 0, 0);
-      after = await createImageBitmap(c);
-    } finally {
-      this._vis.releaseFull();
-    }
+    const { width: w, height: h } = this._photo;
     const f = this._vis.frame();
     const cal = this._vis.calibration();
     // The head: from below the eyes up; as wide as it is tall.
@@ -790,27 +784,15 @@ export class HairlineVisualizer extends HTMLElement {
     const half = Math.round(width / 2);
     const out = new OffscreenCanvas(half * 2, half);
     const ctx = out.getContext('2d');
-    const before = await this._photoBitmap();
-    ctx.drawImage(before, sx, sy, side, side, 0, 0, half, half);
-    ctx.drawImage(after, sx, sy, side, side, half, 0, half, half);
-    after.close();
-    before.close();
-    return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-  }
-
-  /** The photo (without dots) as a bitmap, read from WASM memory. */
-  async _photoBitmap() {
-    const { width: w, height: h } = this._photo;
-    this._vis.setView(0, 0, w, h, w, h);
     try {
+      this._vis.setView(sx, sy, side, side, half, half);
       this._vis.renderPreview();
-      const pixels = new Uint8ClampedArray(this._wasm.memory.buffer, this._vis.basePtr(), w * h * 4);
-      const c = new OffscreenCanvas(w, h);
-      c.getContext('2d').putImageData(new ImageData(pixels.slice(), w, h), 0, 0);
-      return await createImageBitmap(c);
+      this._vis.presentBase(ctx, 0, 0);
+      this._vis.presentPreview(ctx, half, 0);
     } finally {
       this._requestRender(); // restores the on-screen view
     }
+    return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
   }
 
   /**
@@ -932,12 +914,22 @@ export class HairlineVisualizer extends HTMLElement {
     }
   }
 
-  /** Forget the photo (it was only ever in this page's memory). */
+  /** Forget the photo (it was only ever in this page's memory), and with it
+   * everything about it: its history (every step holds its calibration),
+   * the pupil taps, the face search and any message about the photo. */
   clearPhoto() {
     this._photoEpoch++; // a photo still being taken in is dropped
     if (this._vis) this._vis.clearPhoto();
     this._photo = null;
     this._lastSource = null;
+    this._undo = [];
+    this._redo = [];
+    this._calTaps = [];
+    this._drag = null;
+    this._pointers.clear();
+    this._noFace = false;
+    this._autoPlacePending = false;
+    this._showMessage(null);
     this._syncControls();
     this._requestRender();
   }
@@ -1031,20 +1023,16 @@ export class HairlineVisualizer extends HTMLElement {
       if (stale()) throw new VisualizerError('cancelled', this._t.errors.cancelled);
     };
     cancelled();
-    let ptr;
     try {
-      ptr = vis.stagePhoto(width, height);
+      // One copy into WASM memory; the core keeps the pixels from here on.
+      vis.stagePhoto(width, height, data.pixels);
     } catch (e) {
       throw new VisualizerError('too-large', String(e.message || e));
     }
-    // One copy into WASM memory; the core keeps the pixels from here on.
-    new Uint8Array(this._wasm.memory.buffer, ptr, width * height * 4).set(data.pixels);
     if (data.work) {
-      let wptr = null;
       try {
-        wptr = vis.stageWorkingCopy();
+        vis.stageWorkingCopy(data.work);
       } catch { /* the core makes its own working copy */ }
-      if (wptr !== null) new Uint8Array(this._wasm.memory.buffer, wptr, data.work.length).set(data.work);
     }
     await nextTask();
     cancelled();
@@ -1139,12 +1127,13 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   undo() {
-    if (this._undo.length < 2) return;
+    if (!this._photo || this._undo.length < 2) return;
     this._redo.push(this._undo.pop());
     this._restore(this._undo[this._undo.length - 1]);
   }
 
   redo() {
+    if (!this._photo) return;
     const snap = this._redo.pop();
     if (!snap) return;
     this._undo.push(snap);
@@ -1571,7 +1560,8 @@ export class HairlineVisualizer extends HTMLElement {
     this._resetBtn.addEventListener('click', () => {
       if (!this._vis) return;
       const d = this.getDesign();
-      this._vis.setDesign(JSON.stringify({ ...JSON.parse(this._vis.withStyle('natural')), zones: [], density: 70, dot_mm: 0.7, look: 'healed', shade: d.shade, symmetric: true }));
+      this._vis.setDesign(JSON.stringify({ ...JSON.parse(this._vis.withStyle('natural')), zones: [], density: 70, dot_mm: 0.7, look: 'healed', hair: 'dark', shade: d.shade, symmetric: true }));
+      this._suggestShade(); // follows the hair colour again
       this._committed();
     });
     this._downloadBtn.addEventListener('click', () => this._download());
@@ -1884,7 +1874,8 @@ export class HairlineVisualizer extends HTMLElement {
 
   /** Placement warnings (never blocking): too low, too straight, lopsided. */
   _syncWarnings() {
-    const list = this._vis ? this._vis.guardrails() : [];
+    // Warnings are about the hairline on the photo: none without one.
+    const list = this._vis && this._photo ? this._vis.guardrails() : [];
     const text = list.map((g) => this._t.guardrails[g.code]?.((g.value_mm / 10).toFixed(1), g.value_mm.toFixed(0))).filter(Boolean);
     this._warnings.replaceChildren(...text.map((t) => el('li', { text: t })));
     this._warnings.hidden = text.length === 0;
@@ -1964,16 +1955,12 @@ export class HairlineVisualizer extends HTMLElement {
     this._vis.setView(x0, y0, x1 - x0, y1 - y0, pw, ph);
     const stats = this._vis.renderPreview();
     const ctx = canvas.getContext('2d');
-    const buffer = this._wasm.memory.buffer;
     // No face found and no taps yet: show the photo alone, no guessed hairline.
-    const shown = this._noFace ? this._vis.basePtr() : this._vis.previewPtr();
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(buffer, shown, pw * ph * 4), pw, ph), 0, 0);
+    if (this._noFace) this._vis.presentBase(ctx, 0, 0);
+    else this._vis.presentPreview(ctx, 0, 0);
     if (this._compare) {
       const splitPx = Math.round(pw * this._split);
-      if (splitPx > 0) {
-        const before = new ImageData(new Uint8ClampedArray(buffer, this._vis.basePtr(), pw * ph * 4), pw, ph);
-        ctx.putImageData(before, 0, 0, 0, 0, splitPx, ph);
-      }
+      if (splitPx > 0) this._vis.presentBase(ctx, 0, 0, splitPx);
       const sx = x0 * L.scale + L.ox + cssW * this._split;
       this._splitLine.style.left = `${sx}px`;
     }

@@ -9,9 +9,11 @@
 //   {id, kind: 'warm-up'}
 //   {id, kind: 'analyse', data, width, height, step, ipdMm}
 //   {id, kind: 'segment', data, width, height, step, leftPupil, rightPupil, ipdMm}
-// Out: {id, ok: true, ...result} or {id, ok: false, error}; `analyse`
-// gives {found: {ok, code, message, face}, segmentation}, `segment` gives
-// {segmentation} (a Uint8Array, transferred, or null).
+// Out: {id, ok: true, ...result} or {id, ok: false, error, code} (`code`
+// from the core: no-face, several-faces, …); `analyse` gives {face,
+// segmentation} (the located face as a Float32Array for
+// Visualizer.placeLocated), `segment` gives {segmentation} (a Uint8Array,
+// transferred, or null).
 let analyst = null;
 let sources = null;
 // A Rust panic here is logged; the instance is then unusable, so the next
@@ -58,9 +60,9 @@ self.onmessage = (e) => {
         analyst.warmUp();
         self.postMessage({ id: msg.id, ok: true });
       } else if (msg.kind === 'analyse') {
-        const found = analyst.analyse(msg.data, msg.width, msg.height, msg.step, msg.ipdMm);
+        const face = analyst.analyse(msg.data, msg.width, msg.height, msg.step, msg.ipdMm);
         const { segmentation, transfer } = take();
-        self.postMessage({ id: msg.id, ok: true, found, segmentation }, transfer);
+        self.postMessage({ id: msg.id, ok: true, face, segmentation }, [face.buffer, ...transfer]);
       } else if (msg.kind === 'segment') {
         const { leftPupil: l, rightPupil: r } = msg;
         analyst.segment(msg.data, msg.width, msg.height, msg.step, l.x, l.y, r.x, r.y, msg.ipdMm);
@@ -71,7 +73,7 @@ self.onmessage = (e) => {
       }
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) analyst = null;
-      self.postMessage({ id: msg.id, ok: false, error: String((err && err.message) || err) });
+      self.postMessage({ id: msg.id, ok: false, error: String((err && err.message) || err), code: err?.code });
     }
   });
 };

@@ -16,6 +16,6 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(back, d, "round trip changed the design: {json}");
             assert_eq!(back.to_json(), json);
         }
-        Err(e) => assert!(!e.0.trim().is_empty(), "empty error message"),
+        Err(e) => assert!(!e.to_string().trim().is_empty(), "empty error message"),
     }
 });

@@ -14,7 +14,7 @@ test('make bench runs and writes target/bench.json', { timeout: 180_000 }, async
   await rm(json, { force: true });
   const stdout = await new Promise((resolve, reject) => {
     execFile(process.execPath, [path.join(root, 'tests', 'bench', 'run.mjs')], {
-      cwd: root, env: { ...process.env, BENCH_QUICK: '1', BENCH_PORT: '8143' }, timeout: 170_000,
+      cwd: root, env: { ...process.env, BENCH_QUICK: '1', BENCH_PORT: process.env.BENCH_PORT || '8143' }, timeout: 170_000,
     }, (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out)));
   });
   assert.match(stdout, /ours: full render 12MP/);

@@ -25,6 +25,14 @@ const server = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '
   env: { ...process.env, SERVE_TEST_PHOTOS: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
+// A server that cannot listen (the port taken, say by another checkout's
+// bench) must stop the bench rather than let it measure someone else's www/.
+server.on('exit', (code) => {
+  if (code) {
+    console.error(`the bench's server on port ${PORT} exited with code ${code} (BENCH_PORT=… to move it)`);
+    process.exit(1);
+  }
+});
 
 /** Helpers every bench page gets (window.__bench), so the page-side steps
  * below share them. */
@@ -102,7 +110,11 @@ try {
     // Full-scalp design: low line, maximum density, the whole head painted in.
     const zones = [{ mode: 'add', radius_mm: 60, points: [[-60, 40], [60, 40], [60, 110], [-60, 110], [0, 75]] }];
     el.setDesign({ ...el.getDesign(), height_mm: 55, density: 150, zones });
-    const vis = el._vis, mem = el._wasm.memory, glue = await import(el._simd ? '/pkg/simd/hairline_visualizer.js' : '/pkg/hairline_visualizer.js');
+    const vis = el._vis, glue = await import(el._simd ? '/pkg/simd/hairline_visualizer.js' : '/pkg/hairline_visualizer.js');
+    // The floor and the stress test are fixtures of the test build (make
+    // build-test), an instance of its own beside the element's.
+    const bench = await import('/__testpkg/pkg/simd/hairline_visualizer.js');
+    await bench.default({ module_or_path: '/__testpkg/pkg/simd/hairline_visualizer_bg.wasm' });
     const out = [];
     const canvas = new OffscreenCanvas(W, H);
     const ctx = canvas.getContext('2d');
@@ -127,28 +139,28 @@ try {
     let pstats;
     const preview = await time(reps * 2, () => {
       pstats = vis.renderPreview();
-      pctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, vis.previewPtr(), pw * ph * 4), pw, ph), 0, 0);
+      vis.presentPreview(pctx, 0, 0);
     });
     out.push({ name: 'ours: preview render+present', width: pw, height: ph, dots: pstats.dots, median_ms: preview });
     const canvasPreview = await time(Math.max(3, reps), () => drawDots(pctx, photoBitmap, dots, pw / W));
     out.push({ name: 'baseline: Canvas2D dots preview', width: pw, height: ph, dots: dots.length / 4, median_ms: canvasPreview });
     // WASM memory only grows, so its size now is the peak of everything above
     // (the floor's copy buffers come after this).
-    out.push({ name: 'memory: wasm peak', width: W, height: H, dots: 0, median_ms: null, wasm_bytes: mem.buffer.byteLength, image_buffers: mem.buffer.byteLength / (W * H * 4) });
+    out.push({ name: 'memory: wasm peak', width: W, height: H, dots: 0, median_ms: null, wasm_bytes: glue.memoryBytes(), image_buffers: glue.memoryBytes() / (W * H * 4) });
     // floor: one memcpy of the buffer inside WASM, and putImageData of it.
-    const cb = new glue.CopyBench(W * H * 4);
+    const cb = new bench.CopyBench(W, H);
     const memcpy = await time(reps, () => cb.copy());
-    const put = await time(reps, () => ctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, cb.ptr(), W * H * 4), W, H), 0, 0));
+    const put = await time(reps, () => cb.present(ctx));
     cb.free();
     out.push({ name: 'floor: memcpy 12MP in wasm', width: W, height: H, dots: 0, median_ms: memcpy });
     out.push({ name: 'floor: putImageData 12MP', width: W, height: H, dots: 0, median_ms: put });
 
     // stress: ~100,000 dots on a 12 MP scalp close-up (more than a frontal
     // photo shows), through the same compositor, and Canvas2D drawing them.
-    const sb = new glue.CompositeBench(W, H, 100000);
+    const sb = new bench.CompositeBench(W, H, 100000);
     const stress = await time(reps, () => sb.render());
     const sdots = sb.dots();
-    ctx.putImageData(new ImageData(new Uint8ClampedArray(mem.buffer, sb.photoPtr(), W * H * 4).slice(), W, H), 0, 0);
+    sb.presentPhoto(ctx);
     const stressPhoto = await createImageBitmap(canvas);
     sb.free();
     out.push({ name: 'ours: 100k dots 12MP (stress)', width: W, height: H, dots: sdots.length / 4, median_ms: stress });

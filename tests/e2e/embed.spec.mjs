@@ -1,15 +1,16 @@
 // The iframe embed: same commands in and events out over postMessage, and
 // only with the origins the embed was given.
 import { test, expect } from '@playwright/test';
+import { ORIGIN, LOCALHOST_ORIGIN } from './helpers.mjs';
 
-const EMBED = 'http://127.0.0.1:8137/embed.html';
+const EMBED = `${ORIGIN}/embed.html`;
 
 /** The test host page on `hostOrigin`, framing the embed with `query`. */
 const host = (hostOrigin, query) => `${hostOrigin}/__tests/host.html?embed=${encodeURIComponent(`${EMBED}?${query}`)}`;
 
 test('postMessage round trip from an allowed origin', async ({ page }) => {
   // localhost and 127.0.0.1 are different origins on the same test server.
-  await page.goto(host('http://localhost:8137', 'origins=http://localhost:8137&lang=es'));
+  await page.goto(host(LOCALHOST_ORIGIN, `origins=${LOCALHOST_ORIGIN}&lang=es`));
   await expect.poll(() => page.evaluate(() => window.events.some((e) => e.name === 'ready')), { timeout: 20_000 }).toBe(true);
   await page.evaluate(() => window.send(1, 'loadImage', ['/__photos/front-shaved-dark-01.jpg']));
   await expect.poll(() => page.evaluate(() => window.results[1]), { timeout: 20_000 }).toBeTruthy();
@@ -36,7 +37,7 @@ test('postMessage round trip from an allowed origin', async ({ page }) => {
   await expect.poll(() => page.evaluate(() => window.results[6]), { timeout: 20_000 }).toBeTruthy();
   expect(await page.evaluate(() => window.results[6].result instanceof Blob && window.results[6].result.type)).toBe('image/png');
   // Events only ever came from the embed's origin; the Spanish UI is in the frame.
-  expect(await page.evaluate(() => window.events.every((e) => e.origin === 'http://127.0.0.1:8137'))).toBe(true);
+  expect(await page.evaluate((origin) => window.events.every((e) => e.origin === origin), ORIGIN)).toBe(true);
   const frame = page.frameLocator('#f');
   await expect(frame.locator('hairline-visualizer .hv-title')).toHaveText('Vista previa de la línea del cabello');
 });
@@ -45,7 +46,7 @@ test('commands from an origin that is not allowed are ignored, and no events go 
   const warnings = [];
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
   // The embed trusts only https://clinic.example; this host is not it.
-  await page.goto(host('http://localhost:8137', 'origins=https://clinic.example'));
+  await page.goto(host(LOCALHOST_ORIGIN, 'origins=https://clinic.example'));
   const frame = page.frameLocator('#f');
   await expect(frame.locator('hairline-visualizer .hv-title')).toHaveText('Hairline preview');
   await page.waitForTimeout(1500); // time for a ready event, which must not arrive

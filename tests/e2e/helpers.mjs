@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from '@playwright/test';
+import { photosDir } from '../../tools/photos-dir.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const PHOTOS_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'photos');
+export const PHOTOS_DIR = photosDir(REPO_ROOT);
 export const photoPath = (name) => path.join(PHOTOS_DIR, name);
 export const photoBytes = (name) => fs.readFileSync(photoPath(name));
 
@@ -14,6 +15,12 @@ export const SHAVED = { name: 'front-shaved-dark-01.jpg', width: 450, height: 55
 export const THINNING = { name: 'front-thinning-light-01.jpg', width: 1200, height: 1200 };
 /** Approximate pupil centres in front-shaved-dark-01.jpg (image px). */
 export const SHAVED_PUPILS = { left: { x: 177, y: 210 }, right: { x: 292, y: 216 } };
+
+// The test server's origin (playwright.config.mjs; HV_E2E_PORT moves it),
+// and the same server under another origin (localhost).
+export const PORT = Number(process.env.HV_E2E_PORT || 8137);
+export const ORIGIN = `http://127.0.0.1:${PORT}`;
+export const LOCALHOST_ORIGIN = `http://localhost:${PORT}`;
 
 export const HV = 'hairline-visualizer';
 export const FILE_INPUT = `${HV} input[type=file][accept="image/*"]:not([capture])`;

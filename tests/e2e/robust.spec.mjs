@@ -2,6 +2,7 @@
 // a recovered widget; no network traffic after the page has loaded; WASM
 // memory stays bounded over many photo loads.
 import { test, expect } from '@playwright/test';
+import { ORIGIN } from './helpers.mjs';
 
 const PHOTO = '/__photos/front-shaved-dark-01.jpg';
 const PUPILS = { leftPupil: { x: 177, y: 210 }, rightPupil: { x: 292, y: 216 } };
@@ -17,6 +18,10 @@ async function ready(page) {
 }
 
 test('a panic in the core is reported and the widget recovers with the same photo and design', async ({ page }) => {
+  // The test build (make build-test) has the panic to trigger.
+  await page.addInitScript(() => document.addEventListener('DOMContentLoaded', () => {
+    document.querySelector('hairline-visualizer').setAttribute('base-url', '/__testpkg/');
+  }));
   await ready(page);
   const result = await page.evaluate(async ({ PHOTO, PUPILS }) => {
     const el = document.querySelector('hairline-visualizer');
@@ -84,7 +89,7 @@ test('after the page has loaded, using the widget makes no network requests', as
   const after = requests.slice(before).map((r) => r.url).filter((u) => !u.startsWith('blob:') && !u.startsWith('data:'));
   expect(after).toEqual([]);
   // And nothing, ever, to another origin.
-  for (const r of requests) expect(new URL(r.url).origin).toBe('http://127.0.0.1:8137');
+  for (const r of requests) expect(new URL(r.url).origin).toBe(ORIGIN);
 });
 
 test('WASM memory stays bounded across 50 photo loads', async ({ page }) => {

@@ -7,8 +7,14 @@ test('simd128 and scalar builds give identical pixels', async ({ page }) => {
   const result = await page.evaluate(async () => {
     const render = async (dir) => {
       const glue = await import(`${dir}hairline_visualizer.js`);
-      const wasm = await glue.default({ module_or_path: new URL(`${dir}hairline_visualizer_bg.wasm`, location.href) });
+      await glue.default({ module_or_path: new URL(`${dir}hairline_visualizer_bg.wasm`, location.href) });
       const vis = new glue.Visualizer();
+      // What a present call puts into a w×h canvas, read back.
+      const presented = (w, h, present) => {
+        const ctx = new OffscreenCanvas(w, h).getContext('2d');
+        present(ctx);
+        return ctx.getImageData(0, 0, w, h).data;
+      };
       // A synthetic portrait: backdrop, skin-coloured head with shading.
       const W = 640, H = 800;
       const c = new OffscreenCanvas(W, H);
@@ -23,8 +29,7 @@ test('simd128 and scalar builds give identical pixels', async ({ page }) => {
       ctx.ellipse(320, 380, 200, 290, 0, 0, Math.PI * 2);
       ctx.fill();
       const data = ctx.getImageData(0, 0, W, H).data;
-      const ptr = vis.stagePhoto(W, H);
-      new Uint8Array(wasm.memory.buffer, ptr, data.length).set(data);
+      vis.stagePhoto(W, H, data);
       vis.commitPhoto();
       vis.setCalibration(270, 420, 370, 424, 63, 'visitor');
       const design = JSON.parse(vis.designJson());
@@ -32,10 +37,10 @@ test('simd128 and scalar builds give identical pixels', async ({ page }) => {
       vis.setDesign(JSON.stringify({ ...design, look: 'fresh', density: 120, dot_mm: 1.1, height_mm: 60,
         zones: [{ mode: 'add', radius_mm: 20, points: [[0, 40]] }] }));
       const stats = vis.renderFull();
-      const out = new Uint8Array(wasm.memory.buffer, vis.fullPtr(), W * H * 4).slice();
+      const out = presented(W, H, (ctx) => vis.presentFull(ctx));
       vis.setView(100, 50, 400, 500, 333, 417);
       vis.renderPreview();
-      const preview = new Uint8Array(wasm.memory.buffer, vis.previewPtr(), 333 * 417 * 4).slice();
+      const preview = presented(333, 417, (ctx) => vis.presentPreview(ctx, 0, 0));
       let changed = 0;
       for (let i = 0; i < out.length; i += 4) if (out[i] !== data[i]) changed++;
       return { stats, out, preview, changed };

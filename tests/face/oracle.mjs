@@ -29,6 +29,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
+import { photosDir } from '../../tools/photos-dir.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FACE_API = path.join(REPO, 'node_modules', '@vladmandic', 'face-api');
@@ -37,7 +38,7 @@ function arg(name, dflt) {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
 }
-const PHOTOS = path.resolve(arg('--photos', process.env.FACE_PHOTOS || path.join(REPO, '..', 'shared', 'photos')));
+const PHOTOS = path.resolve(arg('--photos', process.env.FACE_PHOTOS || photosDir(REPO)));
 const OUT = path.resolve(arg('--out', path.join(REPO, 'tests', 'face', 'reference.json')));
 const PIXELS = path.resolve(arg('--pixels', path.join(REPO, 'target', 'face-fixtures')));
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';

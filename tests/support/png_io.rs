@@ -35,7 +35,7 @@ pub fn read_png(path: &Path) -> Result<Image, String> {
             ))
         }
     };
-    Image::from_rgba(info.width, info.height, data)
+    Ok(Image::from_rgba(info.width, info.height, data)?)
 }
 
 /// Write `im` as an 8-bit PNG: RGB when every pixel is opaque (the renders

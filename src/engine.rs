@@ -99,6 +99,18 @@ pub struct Labels {
     pub skin_lab: Option<[f32; 3]>,
 }
 
+impl From<crate::segment::hair::Segmentation> for Labels {
+    fn from(s: crate::segment::hair::Segmentation) -> Labels {
+        Labels {
+            width: s.width,
+            height: s.height,
+            step: s.step,
+            labels: s.labels,
+            skin_lab: s.skin_lab,
+        }
+    }
+}
+
 mod hairline_key {
     use crate::design::{Design, Style, CONTROL_POINTS};
     /// What the hairline grid depends on.
@@ -365,13 +377,39 @@ impl Engine {
         Ok(())
     }
 
-    /// Find the face and the calibration it gives: pupils (interpupillary
-    /// distance as currently set, 63 mm by default), roll and glabella.
-    /// Changes nothing, so a caller can let the page breathe before
-    /// [`Engine::place_face`] grows the new mask.
+    /// Find the face in the full photo and the calibration it gives,
+    /// changing nothing ([`Engine::place_face`] then uses it). The page
+    /// uses [`Engine::place_located`] instead, with the face a worker found.
     pub fn find_face(&self, models: &crate::face::FaceModels) -> Result<FoundFace, Error> {
         let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
         let det = models.detect(photo)?;
+        self.found(det)
+    }
+
+    /// Use a face the model worker located on the working copy (see
+    /// [`crate::analyse`]): its irises are found in the full photo here,
+    /// then it is placed as [`Engine::place_face`] does.
+    pub fn place_located(
+        &mut self,
+        at: &crate::analyse::Located,
+    ) -> Result<crate::face::Detection, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
+        let det = crate::face::describe(
+            photo,
+            at.face,
+            at.landmarks,
+            &crate::face::DetectOptions::default(),
+        )?;
+        let found = self.found(det)?;
+        self.place_face(&found)?;
+        Ok(found.detection)
+    }
+
+    /// The calibration a detection gives on the current photo: pupils
+    /// (interpupillary distance as currently set, 63 mm by default), roll
+    /// and glabella.
+    fn found(&self, det: crate::face::Detection) -> Result<FoundFace, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
         let ipd = self
             .calibration
             .map_or(crate::scale::DEFAULT_IPD_MM, |c| c.ipd_mm);
@@ -458,6 +496,12 @@ impl Engine {
     /// the photo (dots, the line and its handles) and back (drags, strokes).
     pub fn view(&self) -> Option<PosedFrame> {
         Some(PosedFrame::new(self.frame()?, self.yaw, 0.0))
+    }
+
+    /// The photo's working copy (at most 640 px a side) and photo pixels
+    /// per working pixel: what the model worker analyses.
+    pub fn working_copy(&self) -> Option<(&Image, f32)> {
+        self.work.as_ref().map(|(im, step)| (im, *step))
     }
 
     /// The head model fitted to the photo.

@@ -40,6 +40,7 @@
 //! - [`track`]: following a face through camera frames (head pose, smoothing)
 //!   for the live mirror.
 
+pub mod analyse;
 pub mod blend;
 pub mod color;
 pub mod design;

@@ -113,37 +113,128 @@ pub fn memory_bytes() -> f64 {
     (core::arch::wasm32::memory_size::<0>() * 65536) as f64
 }
 
-/// The face detector and landmark net, loaded once per page from the weight
-/// files the site ships (tfjs manifest + shard each).
+/// The model worker's nets: the face and the segmentation of a photo's
+/// working copy (see [`crate::analyse`]). Made in a worker, where the
+/// seconds of net inference on a phone do not freeze the page.
 #[wasm_bindgen]
-pub struct FaceDetector {
-    models: crate::face::FaceModels,
+pub struct Analyst {
+    models: crate::analyse::Models,
+    /// The last segmentation, in [`crate::segment::hair::Segmentation::to_bytes`]'s form.
+    segmentation: Option<Vec<u8>>,
+}
+
+/// A located face as flat numbers: the box (x, y, width, height, score)
+/// then the 68 landmarks' x, y, in photo pixels.
+const LOCATED_LEN: usize = 5 + 68 * 2;
+
+fn rgba(data: &[u8], width: u32, height: u32) -> Result<Image, Error> {
+    Image::from_rgba(width, height, data.to_vec()).map_err(|_| Error::PixelCount {
+        expected: width as u64 * height as u64 * 4,
+        got: data.len() as u64,
+    })
 }
 
 #[wasm_bindgen]
-impl FaceDetector {
+impl Analyst {
+    /// face-api's detector and landmark manifests and weights, and
+    /// `selfie_segmentation.tflite`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         detector_manifest: &str,
         detector_weights: &[u8],
         landmarks_manifest: &str,
         landmarks_weights: &[u8],
-    ) -> Result<FaceDetector, Error> {
-        let models = crate::face::FaceModels::load(
-            detector_manifest,
-            detector_weights,
-            landmarks_manifest,
-            landmarks_weights,
-        )
-        .map_err(|detail| Error::ModelsInvalid { detail })?;
-        Ok(FaceDetector { models })
+        person_tflite: &[u8],
+    ) -> Result<Analyst, Error> {
+        Ok(Analyst {
+            models: crate::analyse::Models::load(
+                detector_manifest,
+                detector_weights,
+                landmarks_manifest,
+                landmarks_weights,
+                person_tflite,
+            )
+            .map_err(|detail| Error::ModelsInvalid { detail })?,
+            segmentation: None,
+        })
     }
 
-    /// Run the nets once on a tiny blank input, so the engine optimises
-    /// them before the first photo (see `FaceModels::warm_up`).
+    /// Run every net once on small inputs (idle time).
     #[wasm_bindgen(js_name = warmUp)]
     pub fn warm_up(&self) {
         self.models.warm_up();
+    }
+
+    /// The face and segmentation of a working copy (`width`×`height` RGBA,
+    /// `step` photo pixels per pixel): the located face as
+    /// `LOCATED_LEN` numbers for `Visualizer.placeLocated` (then
+    /// `takeSegmentation()` holds the segmentation), or an error with the
+    /// face codes (`no-face`, `several-faces`, `face-too-small`,
+    /// `face-turned`, `face-invalid`).
+    pub fn analyse(
+        &mut self,
+        data: &[u8],
+        width: u32,
+        height: u32,
+        step: f32,
+        ipd_mm: f32,
+    ) -> Result<Vec<f32>, Error> {
+        self.segmentation = None;
+        let work = rgba(data, width, height)?;
+        let found = self
+            .models
+            .analyse(&work, step, ipd_mm)
+            .map_err(|detail| Error::FaceInvalid { detail })?;
+        self.segmentation = found.segmentation.map(|s| s.to_bytes());
+        let at = found.face?;
+        let b = at.face;
+        let mut face = vec![b.x, b.y, b.width, b.height, b.score];
+        face.extend(at.landmarks.iter().flatten());
+        Ok(face)
+    }
+
+    /// The segmentation for pupils the visitor placed (photo pixels, either
+    /// order; `ipd_mm` apart) when no face was found: a mean face stands in
+    /// for the landmarks. `takeSegmentation()` then holds it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn segment(
+        &mut self,
+        data: &[u8],
+        width: u32,
+        height: u32,
+        step: f32,
+        left_x: f32,
+        left_y: f32,
+        right_x: f32,
+        right_y: f32,
+        ipd_mm: f32,
+    ) -> Result<(), Error> {
+        self.segmentation = None;
+        let work = rgba(data, width, height)?;
+        let size = (
+            (width as f32 * step).round() as u32,
+            (height as f32 * step).round() as u32,
+        );
+        let c = crate::scale::Calibration::new(
+            Vec2::new(left_x, left_y),
+            Vec2::new(right_x, right_y),
+            ipd_mm,
+            Source::Visitor,
+            size,
+        )?;
+        let s = self
+            .models
+            .segment(&work, step, &c)
+            .map_err(|detail| Error::SegmentationInvalid { detail })?;
+        self.segmentation = Some(s.to_bytes());
+        Ok(())
+    }
+
+    /// The last segmentation's bytes (for `Visualizer.setSegmentation`),
+    /// once.
+    #[wasm_bindgen(js_name = takeSegmentation)]
+    pub fn take_segmentation(&mut self) -> Option<Vec<u8>> {
+        self.segmentation.take()
     }
 }
 
@@ -164,8 +255,6 @@ struct Placed {
 #[wasm_bindgen]
 pub struct Visualizer {
     engine: Engine,
-    /// A face `findFace` found, for `placeFace`.
-    found: Option<crate::engine::FoundFace>,
     /// The size of the staged photo, to check its working copy's length.
     staged: Option<(u32, u32)>,
 }
@@ -182,7 +271,6 @@ impl Visualizer {
     pub fn new() -> Visualizer {
         Visualizer {
             engine: Engine::new(),
-            found: None,
             staged: None,
         }
     }
@@ -263,7 +351,6 @@ impl Visualizer {
     #[wasm_bindgen(js_name = clearPhoto)]
     pub fn clear_photo(&mut self) {
         self.staged = None;
-        self.found = None;
         self.engine.clear_photo();
     }
 
@@ -451,28 +538,61 @@ impl Visualizer {
         to_js(&self.engine.thirds())
     }
 
-    /// Find the face in the photo (the slow part), changing nothing yet;
-    /// `placeFace` then uses it. Fails with code `no-face`,
-    /// `several-faces`, `face-too-small`, `face-turned` or `face-invalid`.
-    #[wasm_bindgen(js_name = findFace)]
-    pub fn find_face(&mut self, faces: &FaceDetector) -> Result<(), Error> {
-        self.found = None;
-        self.found = Some(self.engine.find_face(&faces.models)?);
-        Ok(())
+    /// The photo's working copy for the model worker: `{width, height,
+    /// step, data}` (a copy of its RGBA pixels, at most 640 px a side).
+    #[wasm_bindgen(js_name = workingCopy)]
+    pub fn working_copy(&self) -> Result<JsValue, Error> {
+        #[derive(serde::Serialize)]
+        struct Copy {
+            width: u32,
+            height: u32,
+            step: f32,
+        }
+        let (im, step) = self.engine.working_copy().ok_or(Error::NoPhoto)?;
+        let out = to_js(&Copy {
+            width: im.width,
+            height: im.height,
+            step,
+        })?;
+        let data = js_sys::Uint8Array::from(im.data.as_slice());
+        js_sys::Reflect::set(&out, &JsValue::from_str("data"), &data)
+            .map_err(|_| Error::internal("could not hand out the working copy"))?;
+        Ok(out)
     }
 
-    /// Use the face `findFace` found as the calibration (code `stale` if
-    /// the photo or calibration changed since). Returns `{leftPupil,
-    /// rightPupil, glabella, roll, pxPerMm, confidence, landmarks}`.
-    #[wasm_bindgen(js_name = placeFace)]
-    pub fn place_face(&mut self) -> Result<JsValue, Error> {
-        let found = self.found.take().ok_or(Error::Stale)?;
-        self.engine.place_face(&found)?;
+    /// Place a face the model worker located (`Analyst.analyse`'s
+    /// `face`), finding its irises in the full photo. Returns `{leftPupil,
+    /// rightPupil, glabella, roll, pxPerMm, confidence, landmarks}`; fails
+    /// with the face codes (`face-too-small`, `face-turned`, …).
+    #[wasm_bindgen(js_name = placeLocated)]
+    pub fn place_located(&mut self, face: &[f32]) -> Result<JsValue, Error> {
+        if face.len() != LOCATED_LEN {
+            return Err(Error::FaceInvalid {
+                detail: format!(
+                    "a located face is {LOCATED_LEN} numbers; got {}",
+                    face.len()
+                ),
+            });
+        }
+        let mut landmarks = [[0f32; 2]; 68];
+        for (i, p) in landmarks.iter_mut().enumerate() {
+            *p = [face[5 + 2 * i], face[6 + 2 * i]];
+        }
+        let at = crate::analyse::Located {
+            face: crate::face::FaceBox {
+                x: face[0],
+                y: face[1],
+                width: face[2],
+                height: face[3],
+                score: face[4],
+            },
+            landmarks,
+        };
+        let det = self.engine.place_located(&at)?;
         let frame = self
             .engine
             .frame()
             .ok_or_else(|| Error::internal("no calibration after placing the face"))?;
-        let det = &found.detection;
         let v = |p: [f32; 2]| Vec2::new(p[0], p[1]);
         to_js(&Placed {
             left_pupil: v(det.irises[0]),
@@ -483,6 +603,15 @@ impl Visualizer {
             confidence: det.confidence,
             landmarks: det.landmarks.to_vec(),
         })
+    }
+
+    /// Use the model worker's segmentation (`Analyst.takeSegmentation()`)
+    /// for the current photo: dots then keep to its scalp.
+    #[wasm_bindgen(js_name = setSegmentation)]
+    pub fn set_segmentation(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        let s = crate::segment::hair::Segmentation::from_bytes(bytes)
+            .map_err(|detail| Error::SegmentationInvalid { detail })?;
+        self.engine.set_segmentation(s.into())
     }
 
     /// Panic on purpose: lets the browser tests prove that a panic becomes

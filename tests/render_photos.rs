@@ -21,12 +21,14 @@ mod png_io;
 
 use std::path::PathBuf;
 
+use hairline_visualizer::analyse::Models;
 use hairline_visualizer::design::Design;
 use hairline_visualizer::engine::{Engine, Labels};
 use hairline_visualizer::face::FaceModels;
 use hairline_visualizer::geom::Vec2;
 use hairline_visualizer::hairline::{control_points, curve, feather_for, DistanceGrid};
 use hairline_visualizer::image::Image;
+use hairline_visualizer::scale::DEFAULT_IPD_MM;
 use hairline_visualizer::scalp::{label, ScalpMask};
 use png_io::{read_png, write_png};
 
@@ -57,6 +59,22 @@ fn face_models() -> Option<FaceModels> {
         read("face_landmark_68_model")?,
     );
     FaceModels::load(&dm, &db, &lm, &lb).ok()
+}
+
+/// The model worker's nets (face detection, person net, hair model).
+fn models() -> Option<Models> {
+    let nm = root().join("node_modules");
+    let d = nm.join("@vladmandic/face-api/model");
+    let text = |p: PathBuf| std::fs::read_to_string(p).ok();
+    let bytes = |p: PathBuf| std::fs::read(p).ok();
+    Models::load(
+        &text(d.join("tiny_face_detector_model-weights_manifest.json"))?,
+        &bytes(d.join("tiny_face_detector_model.bin"))?,
+        &text(d.join("face_landmark_68_model-weights_manifest.json"))?,
+        &bytes(d.join("face_landmark_68_model.bin"))?,
+        &bytes(nm.join("@mediapipe/selfie_segmentation/selfie_segmentation.tflite"))?,
+    )
+    .ok()
 }
 
 /// The photo as Chromium decodes it (written by the face oracle, whose
@@ -108,6 +126,8 @@ struct Measured {
     dots_off_head: usize,
     off_head_darkened: usize,
     dots: usize,
+    /// The skin type read from the forehead (Fitzpatrick, by ITA).
+    skin: Option<&'static str>,
 }
 
 fn luma(p: [u8; 4]) -> f32 {
@@ -116,21 +136,38 @@ fn luma(p: [u8; 4]) -> f32 {
 
 /// Render the default design on `name` with `segment` deciding the
 /// segmentation, and measure it against the hand labels.
-fn measure(
-    name: &str,
-    models: &FaceModels,
-    segment: &dyn Fn(&Engine, &[u8]) -> Labels,
-) -> Option<Measured> {
+fn measure(name: &str, path: &Path) -> Option<Measured> {
     let im = photo(name)?;
     let (w, h) = (im.width, im.height);
     let gt = hand_labels(name);
     assert_eq!(gt.len(), (w * h) as usize, "{name}: label size");
     let mut e = Engine::new();
     e.set_photo(im.clone()).expect("photo");
-    let found = e.find_face(models).expect("a face");
-    e.place_face(&found).expect("placed");
-    let seg = segment(&e, &gt);
-    e.set_segmentation(seg).expect("segmentation");
+    let seg = match path {
+        Path::Colour(faces) => {
+            let found = e.find_face(faces).expect("a face");
+            e.place_face(&found).expect("placed");
+            None
+        }
+        Path::HandLabels(faces) => {
+            let found = e.find_face(faces).expect("a face");
+            e.place_face(&found).expect("placed");
+            let p = e.photo().expect("photo");
+            Some(labels_on_grid(&gt, p.width, p.height))
+        }
+        Path::Product(models) => {
+            let (work, step) = e.working_copy().expect("working copy");
+            let found = models
+                .analyse(&work.clone(), step, DEFAULT_IPD_MM)
+                .expect("analysis");
+            e.place_located(&found.face.expect("a face"))
+                .expect("placed");
+            Some(found.segmentation.expect("a segmentation").into())
+        }
+    };
+    if let Some(seg) = seg {
+        e.set_segmentation(seg).expect("segmentation");
+    }
     let stats = e.render_full().expect("render");
     let out = e.full().expect("full render").clone();
     if let Ok(dir) = std::env::var("RENDER_PHOTOS_OUT") {
@@ -230,7 +267,12 @@ fn measure(
     } else {
         covered as f32 / behind as f32
     };
+    let skin = e
+        .scalp_mask()
+        .and_then(|m| m.skin_lab)
+        .map(hairline_visualizer::pigment::shade_for_skin);
     Some(Measured {
+        skin,
         hair_darkened,
         scalp_covered,
         dots_off_head,
@@ -239,49 +281,118 @@ fn measure(
     })
 }
 
-fn run(segment: &dyn Fn(&Engine, &[u8]) -> Labels, what: &str) {
-    let Some(models) = face_models() else {
-        eprintln!("SKIPPED: no face weights in node_modules (run `npm ci`)");
-        return;
+/// How the face is found and the photo segmented.
+enum Path {
+    /// The core's face detection on the full photo, the hand labels as the
+    /// segmentation: what the renderer reaches when the segmentation is
+    /// right.
+    HandLabels(FaceModels),
+    /// The product's path: the model worker's analysis of the working
+    /// copy (face and segmentation), the face finished on the full photo.
+    Product(Models),
+    /// Without a segmentation: the scalp grown from the forehead by colour
+    /// (the fallback when the person net is unavailable).
+    Colour(FaceModels),
+}
+
+/// What a path must meet on a photo: at most this share of the hair
+/// darkened, at least this share of the scalp behind the line covered, at
+/// most this many dots off the head (backdrop, face, body).
+#[derive(Clone, Copy)]
+struct Floor {
+    hair_darkened: f32,
+    scalp_covered: f32,
+    dots_off_head: usize,
+}
+
+/// The renderer on a right segmentation: no more than 1 % of the hair,
+/// at least 90 % of the scalp, nothing off the head.
+const HAND_LABELS: Floor = Floor {
+    hair_darkened: 0.01,
+    scalp_covered: 0.9,
+    dots_off_head: 0,
+};
+
+/// The product's segmentation, per photo: what it measured here when it
+/// was written (hair darkened %, scalp covered %, dots off the head), with
+/// a margin of 1.5 points of hair, 5 points of scalp and 10 dots. The
+/// known misses, each visible in target/hair-review/ (make test-labels):
+/// bald-light's thin side hair is partly read as scalp, so the fade runs
+/// into it (11.8 %, looks like SMP under thinning hair); thinning-light's
+/// white hair at the temples reads as scalp (8.0 %); shaved-medium's
+/// shadowed side reads as hair and stays bare (59.8 %), and its forehead
+/// edge sits a little below the hand-drawn brow line (26 dots).
+fn product_floor(name: &str) -> Floor {
+    let (hair, scalp, off) = match name {
+        "front-bald-dark-01" => (1.64, 95.8, 0),
+        "front-bald-light-01" => (11.77, 99.4, 0),
+        "front-receding-dark-01" => (1.08, 97.6, 0),
+        "front-receding-light-01" => (1.04, 100.0, 0),
+        "front-receding-medium-01" => (0.27, 100.0, 0),
+        "front-shaved-dark-01" => (0.0, 96.4, 0),
+        "front-shaved-medium-01" => (0.0, 59.8, 26),
+        "front-thinning-light-01" => (8.04, 99.9, 10),
+        _ => panic!("no floor for {name}"),
     };
+    Floor {
+        hair_darkened: (hair + 1.5f32).max(1.0) / 100.0,
+        scalp_covered: (scalp - 5.0) / 100.0,
+        dots_off_head: off + 10,
+    }
+}
+
+/// Renders the default design on every photo along `path`, prints the
+/// table, checks each photo against `floor` and returns the measurements.
+fn run(path: &Path, floor: &dyn Fn(&str) -> Floor, what: &str) -> Vec<Measured> {
     if photo(PHOTOS[0]).is_none() {
         eprintln!(
             "SKIPPED: no decoded photos in target/face-fixtures (run `node tests/face/oracle.mjs`)"
         );
-        return;
+        return Vec::new();
     }
-    println!("{what}: photo | dots | hair darkened | scalp behind the line covered | dots / darkened px off the head");
+    println!("{what}: photo | dots | hair darkened | scalp behind the line covered | dots / darkened px off the head | skin");
     let mut failures = Vec::new();
+    let mut all = Vec::new();
     for name in PHOTOS {
-        let m = measure(name, &models, segment).expect("photo");
+        let m = measure(name, path).expect("photo");
         println!(
-            "{name:26} {:6} {:7.2} % {:7.1} % {:5} / {}",
+            "{name:26} {:6} {:7.2} % {:7.1} % {:5} / {:<5} {}",
             m.dots,
             100.0 * m.hair_darkened,
             100.0 * m.scalp_covered,
             m.dots_off_head,
-            m.off_head_darkened
+            m.off_head_darkened,
+            m.skin.unwrap_or("-")
         );
-        if m.hair_darkened >= 0.01 {
+        let f = floor(name);
+        if m.hair_darkened > f.hair_darkened {
             failures.push(format!(
                 "{name}: {:.2} % of hair darkened",
                 100.0 * m.hair_darkened
             ));
         }
-        if m.scalp_covered < 0.9 {
+        if m.scalp_covered < f.scalp_covered {
             failures.push(format!(
                 "{name}: only {:.1} % of the scalp behind the line near a dot",
                 100.0 * m.scalp_covered
             ));
         }
-        if m.dots_off_head > 0 || m.off_head_darkened > 0 {
+        if m.dots_off_head > f.dots_off_head {
             failures.push(format!(
-                "{name}: {} dots and {} darkened pixels on the backdrop, face or body",
-                m.dots_off_head, m.off_head_darkened
+                "{name}: {} dots on the backdrop, face or body",
+                m.dots_off_head
             ));
         }
+        if f.dots_off_head == 0 && m.off_head_darkened > 0 {
+            failures.push(format!(
+                "{name}: {} darkened pixels on the backdrop, face or body",
+                m.off_head_darkened
+            ));
+        }
+        all.push(m);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    all
 }
 
 /// The renderer's rules on a perfect segmentation (the hand labels
@@ -289,11 +400,57 @@ fn run(segment: &dyn Fn(&Engine, &[u8]) -> Labels, what: &str) {
 #[test]
 #[cfg_attr(debug_assertions, ignore = "slow unoptimised; run with --release")]
 fn the_default_design_on_hand_labels() {
-    run(
-        &|e: &Engine, gt: &[u8]| {
-            let p = e.photo().expect("photo");
-            labels_on_grid(gt, p.width, p.height)
+    let Some(faces) = face_models() else {
+        eprintln!("SKIPPED: no face weights in node_modules (run `npm ci`)");
+        return;
+    };
+    run(&Path::HandLabels(faces), &|_| HAND_LABELS, "hand labels");
+}
+
+/// The product's own segmentation (src/analyse.rs, as the model worker
+/// runs it), measured against the hand labels, and against the colour-grown
+/// mask it replaced: on average it darkens less hair and covers more scalp.
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow unoptimised; run with --release")]
+fn the_default_design_on_the_products_segmentation() {
+    let (Some(models), Some(faces)) = (models(), face_models()) else {
+        eprintln!("SKIPPED: no face weights or person net in node_modules (run `npm ci`)");
+        return;
+    };
+    let product = run(&Path::Product(models), &product_floor, "product");
+    let colour = run(
+        &Path::Colour(faces),
+        &|_| Floor {
+            hair_darkened: 1.0,
+            scalp_covered: 0.0,
+            dots_off_head: usize::MAX,
         },
-        "hand labels",
+        "colour-grown mask (the fallback)",
+    );
+    let mean = |v: &[Measured], f: fn(&Measured) -> f32| {
+        v.iter().map(f).sum::<f32>() / v.len().max(1) as f32
+    };
+    let (ph, ch) = (
+        mean(&product, |m| m.hair_darkened),
+        mean(&colour, |m| m.hair_darkened),
+    );
+    let (ps, cs) = (
+        mean(&product, |m| m.scalp_covered),
+        mean(&colour, |m| m.scalp_covered),
+    );
+    println!(
+        "mean hair darkened: product {:.2} %, colour-grown {:.2} %; scalp covered: {:.1} %, {:.1} %",
+        100.0 * ph,
+        100.0 * ch,
+        100.0 * ps,
+        100.0 * cs
+    );
+    assert!(
+        ph < 0.5 * ch,
+        "the segmentation darkens {ph} of the hair, the colour mask {ch}"
+    );
+    assert!(
+        ps > cs,
+        "the segmentation covers {ps} of the scalp, the colour mask {cs}"
     );
 }

@@ -101,31 +101,104 @@ function guard(target, onTrap) {
   });
 }
 
-let facePromise = null;
+/** The weights the model worker runs (shipped next to the module in
+ * models/, fetched only when a photo first needs them). */
+const MODEL_FILES = [
+  'tiny_face_detector_model-weights_manifest.json', 'tiny_face_detector_model.bin',
+  'face_landmark_68_model-weights_manifest.json', 'face_landmark_68_model.bin',
+  'selfie_segmentation.tflite',
+];
+
+let modelPromise = null;
 
 /**
- * Load the face-detection weights (shipped next to the module in models/,
- * fetched only when a photo first needs them) into a FaceDetector.
+ * The face and segmentation nets, one set per page: in model-worker.js
+ * (the nets never block the page), or on this thread where a module
+ * worker cannot start. Resolves to {warmUp(), analyse(work, ipdMm),
+ * segment(work, calibration)}, whose results are the worker's: {face,
+ * segmentation} (or an error with the core's face `code`) and
+ * {segmentation}.
  */
-function loadFaces(glue) {
-  if (!facePromise) {
-    facePromise = (async () => {
-      const get = async (name, kind) => {
-        const res = await fetch(assetUrl(`./models/${name}`));
-        if (!res.ok) throw new Error(`models/${name}: HTTP ${res.status}`);
-        return kind === 'json' ? res.text() : new Uint8Array(await res.arrayBuffer());
-      };
-      const [dm, db, lm, lb] = await Promise.all([
-        get('tiny_face_detector_model-weights_manifest.json', 'json'),
-        get('tiny_face_detector_model.bin'),
-        get('face_landmark_68_model-weights_manifest.json', 'json'),
-        get('face_landmark_68_model.bin'),
-      ]);
-      return new glue.FaceDetector(dm, db, lm, lb);
-    })();
-    facePromise.catch(() => { facePromise = null; });
+function modelClient(glue, urls) {
+  if (!modelPromise) {
+    const models = Object.fromEntries(MODEL_FILES.map((name) => [name, assetUrl(`./models/${name}`).href]));
+    modelPromise = workerModels(urls, models).catch((e) => {
+      console.debug('<hairline-visualizer> model worker unavailable; the nets run on the page', e);
+      return pageModels(glue, models);
+    });
+    modelPromise.catch(() => { modelPromise = null; });
   }
-  return facePromise;
+  return modelPromise;
+}
+
+async function workerModels(urls, models) {
+  if (typeof Worker === 'undefined') throw new Error('no workers');
+  const worker = new Worker(new URL('./model-worker.js', MODULE_URL), { type: 'module' });
+  const pending = new Map();
+  let next = 0;
+  const failAll = (error) => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  worker.onmessage = (e) => {
+    const p = pending.get(e.data.id);
+    if (!p) return;
+    pending.delete(e.data.id);
+    if (e.data.ok) p.resolve(e.data);
+    else p.reject(Object.assign(new Error(e.data.error), e.data.code ? { code: e.data.code } : {}));
+  };
+  worker.onerror = (e) => {
+    e.preventDefault?.();
+    failAll(new Error(e.message || 'the model worker stopped'));
+    worker.terminate();
+    modelPromise = null; // the next photo starts a new one
+  };
+  const call = (msg, transfer = []) => new Promise((resolve, reject) => {
+    const id = ++next;
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ ...msg, id }, transfer);
+  });
+  // A worker that never answers must not hold a photo for ever.
+  await Promise.race([
+    call({ kind: 'init', glue: urls.glue, wasm: urls.wasm, models }),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('the model worker did not start')), 60000)),
+  ]).catch((e) => {
+    worker.terminate();
+    throw e;
+  });
+  const copy = (work) => ({ data: work.data, width: work.width, height: work.height, step: work.step });
+  return {
+    warmUp: () => call({ kind: 'warm-up' }),
+    analyse: (work, ipdMm) => call({ kind: 'analyse', ...copy(work), ipdMm }, [work.data.buffer]),
+    segment: (work, c) => call(
+      { kind: 'segment', ...copy(work), leftPupil: c.leftPupil, rightPupil: c.rightPupil, ipdMm: c.ipdMm },
+      [work.data.buffer],
+    ),
+  };
+}
+
+async function pageModels(glue, models) {
+  const get = async (name, kind) => {
+    const res = await fetch(models[name]);
+    if (!res.ok) throw new Error(`models/${name}: HTTP ${res.status}`);
+    return kind === 'text' ? res.text() : new Uint8Array(await res.arrayBuffer());
+  };
+  const [dm, db, lm, lb, person] = await Promise.all([
+    get(MODEL_FILES[0], 'text'), get(MODEL_FILES[1]), get(MODEL_FILES[2], 'text'), get(MODEL_FILES[3]), get(MODEL_FILES[4]),
+  ]);
+  const analyst = new glue.Analyst(dm, db, lm, lb, person);
+  return {
+    warmUp: async () => analyst.warmUp(),
+    analyse: async (work, ipdMm) => {
+      const face = analyst.analyse(work.data, work.width, work.height, work.step, ipdMm);
+      return { face, segmentation: analyst.takeSegmentation() ?? null };
+    },
+    segment: async (work, c) => {
+      const { leftPupil: l, rightPupil: r } = c;
+      analyst.segment(work.data, work.width, work.height, work.step, l.x, l.y, r.x, r.y, c.ipdMm);
+      return { segmentation: analyst.takeSegmentation() ?? null };
+    },
+  };
 }
 
 /** An Error whose message a visitor can read, with a machine code. */
@@ -241,14 +314,14 @@ function warmUpCore(glue) {
   });
 }
 
-let facesWarmed = null;
+let modelsWarmed = false;
 
-/** Load the face models and run them once on a tiny input, while a photo
- * is being decoded in workers, so the first detection runs optimised code
- * (on a 12 MP photo in Chromium here: 145 ms instead of 314 ms). */
-function warmUpFaces(glue) {
-  facesWarmed ||= loadFaces(glue).then((faces) => faces.warmUp()).catch(() => { facesWarmed = null; });
-  return facesWarmed;
+/** Load the nets in the model worker and run them once on tiny inputs,
+ * while a photo is being decoded, so the first photo runs optimised code. */
+function warmUpModels(glue, urls) {
+  if (modelsWarmed) return;
+  modelsWarmed = true;
+  modelClient(glue, urls).then((m) => m.warmUp()).catch(() => { modelsWarmed = false; });
 }
 
 let decodeWorker = null;
@@ -495,7 +568,7 @@ export class HairlineVisualizer extends HTMLElement {
       this._setBusy(t.decoding);
       // The face will be looked for once the photo shows: get the models
       // ready while the photo is decoded.
-      if (this.getAttribute('auto-place') !== 'off') warmUpFaces(this._glue);
+      if (this.getAttribute('auto-place') !== 'off') warmUpModels(this._glue, this._wasmUrls);
       const bitmap = await this._decode(source);
       try {
         await this._adoptBitmap(bitmap, epoch, ticket);
@@ -562,6 +635,7 @@ export class HairlineVisualizer extends HTMLElement {
     } catch (e) {
       throw new VisualizerError('invalid-calibration', String(e.message || e));
     }
+    this._segmentForCalibration();
     this._committed();
   }
 
@@ -576,32 +650,28 @@ export class HairlineVisualizer extends HTMLElement {
     const t = this._t;
     await this._ensureCore();
     if (!this._photo) throw new VisualizerError('no-photo', t.errors.noPhoto);
-    let faces;
-    try {
-      faces = await loadFaces(this._glue);
-    } catch (e) {
-      const err = new VisualizerError('models-unavailable', t.errors.models);
-      this._report(err, e);
-      throw err;
-    }
-    // Finding the face, then growing the mask for the calibration it gives,
-    // in two tasks (the page can paint and take input between them).
     const vis = this._vis;
+    const photo = this._photo;
+    const t0 = performance.now();
+    // The nets run in the model worker on the photo's working copy; here
+    // only the irises are found in the full photo and the mask is built.
     let r;
-    let ms = 0;
     try {
-      let t0 = performance.now();
-      vis.findFace(faces);
-      ms = performance.now() - t0;
-      await nextTask();
-      if (this._vis !== vis) throw new VisualizerError('cancelled', t.errors.cancelled);
-      t0 = performance.now();
-      r = vis.placeFace();
-      ms += performance.now() - t0;
+      const models = await modelClient(this._glue, this._wasmUrls);
+      if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
+      const res = await models.analyse(vis.workingCopy(), this._ipdMm());
+      // The photo changed meanwhile: this face is stale.
+      if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
+      r = vis.placeLocated(res.face);
+      this._applySegmentation(res.segmentation);
     } catch (e) {
       if (e instanceof VisualizerError) throw e;
-      // The photo or calibration changed meanwhile: this face is stale.
-      if (e.code === 'stale') throw new VisualizerError('cancelled', t.errors.cancelled);
+      if (!e.code) {
+        // The nets could not be loaded or run (no code from the core).
+        const err = new VisualizerError('models-unavailable', t.errors.models);
+        this._report(err, e);
+        throw err;
+      }
       const code = e.code === 'face-invalid' ? 'invalid' : e.code;
       const err = new VisualizerError(code, t.autoPlaceErrors[code] || e.message);
       this._noFace = true;
@@ -611,6 +681,7 @@ export class HairlineVisualizer extends HTMLElement {
       this._requestRender();
       throw err;
     }
+    const ms = performance.now() - t0;
     this._noFace = false;
     this._suggestShade();
     this._committed();
@@ -621,6 +692,43 @@ export class HairlineVisualizer extends HTMLElement {
     };
     this.dispatchEvent(new CustomEvent('auto-place', { detail }));
     return detail;
+  }
+
+  /** The interpupillary distance the visitor set (63 mm unless changed). */
+  _ipdMm() {
+    return Number(this._ipd?.input.value) || 63;
+  }
+
+  /** Use the model worker's segmentation for the current photo: the dots
+   * keep to its scalp (without one the core grows the scalp by colour). */
+  _applySegmentation(bytes) {
+    if (!bytes) return;
+    try {
+      this._vis.setSegmentation(bytes);
+      this._segmented = true;
+    } catch (e) {
+      console.warn('<hairline-visualizer> segmentation not used:', e);
+    }
+  }
+
+  /** Without a face found, segment the photo once the visitor has placed
+   * the pupils (a mean face stands in for the landmarks). */
+  async _segmentForCalibration() {
+    if (this._segmented || !this._vis || !this._photo) return;
+    const vis = this._vis;
+    const photo = this._photo;
+    const c = vis.calibration();
+    if (!c) return;
+    try {
+      const models = await modelClient(this._glue, this._wasmUrls);
+      const res = await models.segment(vis.workingCopy(), c);
+      if (this._vis !== vis || this._photo !== photo || this._segmented) return;
+      this._applySegmentation(res.segmentation);
+      this._suggestShade();
+      this._requestRender();
+    } catch (e) {
+      console.debug('<hairline-visualizer> segmentation unavailable; the scalp is grown by colour', e);
+    }
   }
 
   /** The calibration in use: {leftPupil, rightPupil, ipdMm, source}. */
@@ -950,6 +1058,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._takenTicket = ticket;
     this._photo = { width, height };
     this._lastIntake = { width, height, workingCopy };
+    this._segmented = false;
     this._suggestShade();
     this._view = { zoom: 1, cx: width / 2, cy: height / 2 };
     this._calTaps = [];
@@ -1705,6 +1814,7 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       this._vis.setCalibration(a.x, a.y, b.x, b.y, ipd, 'visitor');
       this._noFace = false;
+      this._segmentForCalibration();
       this._suggestShade();
       this._showMessage(this._t.calibrated);
       this._committed();

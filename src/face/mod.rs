@@ -219,6 +219,18 @@ impl FaceModels {
 
     /// The single face in `image` with its landmarks and derived points.
     pub fn detect_with(&self, image: &Image, opts: &DetectOptions) -> Result<Detection, FaceError> {
+        let (face, landmarks) = self.locate(image, opts)?;
+        describe(image, face, landmarks, opts)
+    }
+
+    /// The nets' part of [`FaceModels::detect_with`]: the single face's box
+    /// and 68 landmarks. A worker runs this on a reduced copy of the photo;
+    /// [`describe`] then finishes on the photo itself.
+    pub fn locate(
+        &self,
+        image: &Image,
+        opts: &DetectOptions,
+    ) -> Result<(FaceBox, [[f32; 2]; 68]), FaceError> {
         let faces = self.find_faces(image, opts)?;
         let face = match faces.as_slice() {
             [] => return Err(FaceError::NoFace),
@@ -230,34 +242,53 @@ impl FaceModels {
             .landmarks
             .detect(image, crop)
             .map_err(FaceError::Invalid)?;
-        let mut d = derive(face, landmarks, opts.max_yaw_deg);
-        let a = iris_centre(image, &landmarks[36..42]).unwrap_or(mean(&landmarks[36..42]));
-        let b = iris_centre(image, &landmarks[42..48]).unwrap_or(mean(&landmarks[42..48]));
-        d.irises = if a[0] <= b[0] { [a, b] } else { [b, a] };
-        if !(d
-            .left_pupil
-            .iter()
-            .chain(&d.right_pupil)
-            .all(|v| v.is_finite()))
-        {
-            return Err(FaceError::NoFace);
-        }
-        let ipd = dist(d.left_pupil, d.right_pupil);
-        if ipd < opts.min_ipd_px {
-            return Err(FaceError::FaceTooSmall {
-                ipd_px: ipd,
-                min_px: opts.min_ipd_px,
-            });
-        }
-        let yaw_deg = d.yaw.to_degrees();
-        if yaw_deg.abs() > opts.max_yaw_deg {
-            return Err(FaceError::TurnedTooFar {
-                yaw_deg,
-                max_deg: opts.max_yaw_deg,
-            });
-        }
-        Ok(d)
+        Ok((face, landmarks))
     }
+}
+
+/// The detection for a face [`FaceModels::locate`] found (its box and
+/// landmarks in `image`'s pixels, however they were found): derived
+/// points, the irises found in `image` itself, and the size and turn
+/// checks of `opts`.
+pub fn describe(
+    image: &Image,
+    face: FaceBox,
+    landmarks: [[f32; 2]; 68],
+    opts: &DetectOptions,
+) -> Result<Detection, FaceError> {
+    check_image(image)?;
+    if !landmarks.iter().flatten().all(|v| v.is_finite()) {
+        return Err(FaceError::Invalid(
+            "the landmarks must be finite numbers".into(),
+        ));
+    }
+    let mut d = derive(face, landmarks, opts.max_yaw_deg);
+    let a = iris_centre(image, &landmarks[36..42]).unwrap_or(mean(&landmarks[36..42]));
+    let b = iris_centre(image, &landmarks[42..48]).unwrap_or(mean(&landmarks[42..48]));
+    d.irises = if a[0] <= b[0] { [a, b] } else { [b, a] };
+    if !(d
+        .left_pupil
+        .iter()
+        .chain(&d.right_pupil)
+        .all(|v| v.is_finite()))
+    {
+        return Err(FaceError::NoFace);
+    }
+    let ipd = dist(d.left_pupil, d.right_pupil);
+    if ipd < opts.min_ipd_px {
+        return Err(FaceError::FaceTooSmall {
+            ipd_px: ipd,
+            min_px: opts.min_ipd_px,
+        });
+    }
+    let yaw_deg = d.yaw.to_degrees();
+    if yaw_deg.abs() > opts.max_yaw_deg {
+        return Err(FaceError::TurnedTooFar {
+            yaw_deg,
+            max_deg: opts.max_yaw_deg,
+        });
+    }
+    Ok(d)
 }
 
 fn check_image(image: &Image) -> Result<(), FaceError> {

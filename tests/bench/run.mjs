@@ -238,7 +238,9 @@ async function slowRows(browser) {
   });
   await ipage.close();
 
-  // ---- face detection: accuracy against hand-marked pupils, and time ----
+  // ---- face detection and segmentation (the model worker on the working
+  // copy, then the irises and the scalp mask on the page): accuracy
+  // against hand-marked pupils, and the time from request to placed ----
   const fpage = await open(browser, { width: 1200, height: 900 });
   for (const [name, want] of Object.entries(fixtures)) {
     const r = await fpage.evaluate(async (name) => {
@@ -259,7 +261,7 @@ async function slowRows(browser) {
     const ipd = Math.hypot(want.rightPupil.x - want.leftPupil.x, want.rightPupil.y - want.leftPupil.y);
     const pct = (a, b) => (100 * Math.hypot(a.x - b.x, a.y - b.y)) / ipd;
     rows.push({
-      name: `face: ${name}`, width: r.width, height: r.height, dots: 0, median_ms: r.ms,
+      name: `face+segmentation: ${name}`, width: r.width, height: r.height, dots: 0, median_ms: r.ms,
       left_error_pct: pct(r.leftPupil, want.leftPupil), right_error_pct: pct(r.rightPupil, want.rightPupil),
       confidence: r.confidence,
     });
@@ -348,7 +350,7 @@ const num = (v, d = 2) => (v == null ? '' : Number(v).toFixed(d));
 console.log(`\n${pad('benchmark', 34)}${pad('size', 12)}${pad('dots', 9)}${pad('median ms', 11)}${pad('ratio', 8)}vs`);
 for (const r of rows) {
   const size = r.width ? `${r.width}×${r.height}` : '';
-  if (r.median_ms == null || r.name.startsWith('face: ')) continue;
+  if (r.median_ms == null || r.name.startsWith('face+segmentation: ')) continue;
   console.log(`${pad(r.name, 34)}${pad(size, 12)}${pad(r.dots || '', 9)}${pad(num(r.median_ms), 11)}${pad(num(r.ratio), 8)}${r.baseline || ''}`);
 }
 const drag = by('interaction: drag fps');
@@ -359,11 +361,11 @@ if (dropRow) console.log(`12 MP JPEG: first preview after ${num(dropRow.median_m
 const placedRow = by('load: 12MP JPEG to face placed');
 if (placedRow) console.log(`12 MP JPEG with automatic placement: face placed after ${num(placedRow.median_ms, 0)} ms; the longest main-thread task took ${num(placedRow.longest_task_ms, 0)} ms`);
 if (load) console.log(`wasm: ${(load.wasm_bytes / 1024).toFixed(1)} KB raw, ${(load.wasm_gzip_bytes / 1024).toFixed(1)} KB gzip; import → ready ${num(load.median_ms, 0)} ms`);
-const faces = rows.filter((r) => r.name.startsWith('face: '));
+const faces = rows.filter((r) => r.name.startsWith('face+segmentation: '));
 if (faces.length) {
-  console.log(`\n${pad('face detection (vs hand-marked pupils)', 42)}${pad('left %IPD', 11)}${pad('right %IPD', 12)}${pad('ms', 8)}confidence`);
+  console.log(`\n${pad('face + segmentation (vs hand-marked pupils)', 42)}${pad('left %IPD', 11)}${pad('right %IPD', 12)}${pad('ms', 8)}confidence`);
   for (const f of faces) {
-    console.log(`${pad(f.name.slice(6), 42)}${pad(num(f.left_error_pct, 1), 11)}${pad(num(f.right_error_pct, 1), 12)}${pad(num(f.median_ms, 0), 8)}${num(f.confidence, 2)}`);
+    console.log(`${pad(f.name.slice('face+segmentation: '.length), 42)}${pad(num(f.left_error_pct, 1), 11)}${pad(num(f.right_error_pct, 1), 12)}${pad(num(f.median_ms, 0), 8)}${num(f.confidence, 2)}`);
   }
   const errs = faces.flatMap((f) => [f.left_error_pct, f.right_error_pct]).sort((a, b) => a - b);
   console.log(`pupil error: median ${num(errs[Math.floor(errs.length / 2)], 1)}%, worst ${num(errs[errs.length - 1], 1)}% of the interpupillary distance`);

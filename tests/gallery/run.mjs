@@ -17,8 +17,10 @@ import { PHOTOS_DIR } from '../e2e/helpers.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'target', 'gallery');
 const PORT = 8139;
-const MODES = ['hairline', 'full', 'thinning'];
-const LOOKS = ['healed', 'fresh', 'aged'];
+// GALLERY_MODES / GALLERY_LOOKS (comma-separated) narrow a quick look.
+const pick = (env, all) => (process.env[env] ? process.env[env].split(',').filter((v) => all.includes(v)) : all);
+const MODES = pick('GALLERY_MODES', ['hairline', 'full', 'thinning']);
+const LOOKS = pick('GALLERY_LOOKS', ['healed', 'fresh', 'aged']);
 const names = (await readdir(PHOTOS_DIR)).filter((f) => /\.jpe?g$/i.test(f)).sort();
 
 const server = spawn(process.execPath, [path.join(root, 'tools', 'serve.mjs'), '--root', path.join(root, 'www'), '--port', String(PORT)], {

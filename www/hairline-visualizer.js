@@ -25,7 +25,6 @@
 import { strings } from './i18n.js';
 
 const MODULE_URL = import.meta.url;
-const MIN_SIDE = 200;
 const DEFAULT_MAX_MEGAPIXELS = 16;
 const MAX_ZOOM = 12;
 const STYLES = ['natural', 'soft', 'defined', 'mature', 'widows-peak'];
@@ -384,7 +383,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._takingIn = Promise.resolve(); // the photo being taken in (see _takeIn)
     this._view = { zoom: 1, cx: 0, cy: 0 };
     this._mode = 'move';
-    this._brushMm = 8;
+    this._brushMm = null; // the brush radius (mm); from the core's defaults once it loads
     this._split = 0.5;
     this._compare = false;
     this._undo = [];
@@ -526,6 +525,7 @@ export class HairlineVisualizer extends HTMLElement {
           this._glue = glue;
           this._wasmUrls = urls;
           this._vis = guard(new glue.Visualizer(), () => this._recover());
+          this._applyLimits(glue);
           // Apply a design set before the core was ready.
           if (this._pendingDesign) {
             this._vis.setDesign(this._pendingDesign);
@@ -624,14 +624,15 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   /** Set the scale from the two pupils, in image pixels. */
-  setCalibration({ leftPupil, rightPupil, ipdMm = 63 } = {}) {
+  setCalibration({ leftPupil, rightPupil, ipdMm } = {}) {
     if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
     const ok = (p) => p && isFiniteNumber(p.x) && isFiniteNumber(p.y);
     if (!ok(leftPupil) || !ok(rightPupil)) {
       throw new VisualizerError('invalid-calibration', 'leftPupil and rightPupil must be {x, y} points in image pixels');
     }
     try {
-      this._vis.setCalibration(leftPupil.x, leftPupil.y, rightPupil.x, rightPupil.y, Number(ipdMm), 'visitor');
+      const ipd = ipdMm === undefined ? this._defaults.ipdMm : Number(ipdMm);
+      this._vis.setCalibration(leftPupil.x, leftPupil.y, rightPupil.x, rightPupil.y, ipd, 'visitor');
     } catch (e) {
       throw new VisualizerError('invalid-calibration', String(e.message || e));
     }
@@ -696,7 +697,7 @@ export class HairlineVisualizer extends HTMLElement {
 
   /** The interpupillary distance the visitor set (63 mm unless changed). */
   _ipdMm() {
-    return Number(this._ipd?.input.value) || 63;
+    return Number(this._ipd.input.value) || this._defaults.ipdMm;
   }
 
   /** Use the model worker's segmentation for the current photo: the dots
@@ -1003,7 +1004,8 @@ export class HairlineVisualizer extends HTMLElement {
   async _adoptBitmap(bitmap, epoch, ticket) {
     const t = this._t;
     let { width, height } = bitmap;
-    if (width < MIN_SIDE || height < MIN_SIDE) {
+    const minSide = this._limits.minPhotoSide;
+    if (width < minSide || height < minSide) {
       throw new VisualizerError('too-small', t.errors.tooSmall(width, height));
     }
     const max = this._maxMegapixels * 1e6;
@@ -1312,12 +1314,12 @@ export class HairlineVisualizer extends HTMLElement {
     this._modeField = el('div', { class: 'hv-field' }, [
       this._modeLabel, this._modeSelect, el('div', { class: 'hv-row' }, [this._buzz, this._buzzLabel]),
     ]);
-    this._height = this._slider('height', 50, 120, 1);
+    this._height = this._slider('height');
     // Face thirds (forehead · nose · chin), once the face was found.
     this._thirds = el('p', { class: 'hv-thirds', part: 'thirds', 'aria-live': 'polite', hidden: true });
     this._height.wrap.append(this._thirds);
-    this._density = this._slider('density', 10, 150, 1);
-    this._dot = this._slider('dot', 0.3, 1.5, 0.05);
+    this._density = this._slider('density');
+    this._dot = this._slider('dot');
 
     this._shadeSelect = el('select', { class: 'hv-select', id: 'hv-shade' });
     for (const s of [...SHADES, 'custom']) this._shadeSelect.append(el('option', { value: s }));
@@ -1344,9 +1346,8 @@ export class HairlineVisualizer extends HTMLElement {
 
     this._toolButtons = ['move', 'add', 'erase', 'scar', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
     this._findFaceBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
-    this._brush = this._slider('brush', 2, 40, 1);
-    this._ipd = this._slider('ipd', 50, 75, 0.5);
-    this._ipd.input.value = 63;
+    this._brush = this._slider('brush');
+    this._ipd = this._slider('ipd');
     this._symmetric = el('input', { type: 'checkbox', id: 'hv-sym', checked: true });
     this._symLabel = el('label', { for: 'hv-sym', class: 'hv-check' });
     this._toolsLegend = el('legend');
@@ -1405,13 +1406,37 @@ export class HairlineVisualizer extends HTMLElement {
     return el('button', { type: 'button', class: 'hv-btn hv-icon', part: 'button', text });
   }
 
-  _slider(name, min, max, step) {
+  /** A range control; its range and step come from the core (_applyLimits). */
+  _slider(name) {
     const id = `hv-${name}`;
-    const input = el('input', { type: 'range', id, min, max, step, class: 'hv-range' });
+    const input = el('input', { type: 'range', id, class: 'hv-range' });
     const label = el('label', { for: id });
     const value = el('output', { for: id, class: 'hv-value' });
     const wrap = el('div', { class: 'hv-field hv-slider' }, [el('div', { class: 'hv-row hv-between' }, [label, value]), input]);
     return { input, label, value, wrap };
+  }
+
+  /** Ranges, steps and starting values from the core (src/limits.rs, where
+   * they are written once): the sliders, the brush, the interpupillary
+   * distance and the smallest photo. */
+  _applyLimits(glue) {
+    const limits = glue.limits();
+    const defaults = glue.defaults();
+    this._limits = limits;
+    this._defaults = defaults;
+    const range = (slider, r) => {
+      slider.input.min = r.min;
+      slider.input.max = r.max;
+      slider.input.step = r.step;
+    };
+    range(this._height, limits.heightMm);
+    range(this._density, limits.density);
+    range(this._dot, limits.dotMm);
+    range(this._brush, limits.brushMm);
+    range(this._ipd, limits.ipdControlMm);
+    this._brushMm = defaults.brushMm;
+    this._brush.input.value = defaults.brushMm;
+    this._ipd.input.value = defaults.ipdMm;
   }
 
   _applyLang() {
@@ -1810,7 +1835,7 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   _applyCalibration(a, b) {
-    const ipd = Number(this._ipd.input.value) || 63;
+    const ipd = Number(this._ipd.input.value) || this._defaults.ipdMm;
     try {
       this._vis.setCalibration(a.x, a.y, b.x, b.y, ipd, 'visitor');
       this._noFace = false;

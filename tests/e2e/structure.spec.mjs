@@ -81,3 +81,35 @@ test('tests and the bench read inside the element only through its test hook', (
   }
   expect(offenders).toEqual([]);
 });
+
+test('slider ranges, the brush and the interpupillary distance come from the core\'s limits() and defaults()', async ({ page }) => {
+  await page.goto('/');
+  const r = await page.evaluate(async () => {
+    const el = document.querySelector('hairline-visualizer');
+    const hook = (await import('/hv/test-hook.js')).testHook(el);
+    el.scrollIntoView();
+    await hook.ready();
+    // The element's own instance of the core (same module URL).
+    const glue = await import(hook.simd() ? '/pkg/simd/hairline_visualizer.js' : '/pkg/hairline_visualizer.js');
+    const range = (id) => {
+      const i = el.shadowRoot.getElementById(id);
+      return { min: Number(i.min), max: Number(i.max), step: Number(i.step) };
+    };
+    const ipd = el.shadowRoot.getElementById('hv-ipd');
+    const brush = el.shadowRoot.getElementById('hv-brush');
+    return {
+      limits: glue.limits(), defaults: glue.defaults(),
+      height: range('hv-height'), density: range('hv-density'), dot: range('hv-dot'), brush: range('hv-brush'), ipd: range('hv-ipd'),
+      ipdValue: Number(ipd.value), brushValue: Number(brush.value),
+    };
+  });
+  expect(r.height).toEqual(r.limits.heightMm);
+  expect(r.density).toEqual(r.limits.density);
+  expect(r.dot).toEqual(r.limits.dotMm);
+  expect(r.brush).toEqual(r.limits.brushMm);
+  expect(r.ipd).toEqual(r.limits.ipdControlMm);
+  expect(r.ipdValue).toBe(r.defaults.ipdMm);
+  expect(r.brushValue).toBe(r.defaults.brushMm);
+  // And they are the documented ones (README: IPD 63 mm).
+  expect(r.defaults.ipdMm).toBe(63);
+});

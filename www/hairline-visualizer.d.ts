@@ -57,6 +57,10 @@ export interface VisualizerError extends Error {
     | 'invalid-image' | 'cancelled' | 'invalid-design' | 'invalid-calibration' | 'no-photo' | 'load-failed' | 'internal'
     | 'no-face' | 'several-faces' | 'face-too-small' | 'face-turned' | 'invalid' | 'models-unavailable'
     | 'brush' | 'export-failed' | string;
+  /** When the core refused the call: its own code (src/error.rs), e.g. 'out-of-range'. */
+  reason?: string;
+  /** The values of the core's failure (field, min, max, got, …). */
+  params?: Record<string, unknown>;
 }
 
 /** What automatic placement found (image pixels; `ms`: detection time). */

@@ -22,7 +22,7 @@
 //             autoPlacement for auto-place)
 //   tests     read inside an element only through hv/test-hook.js
 
-import { strings } from './i18n.js';
+import { designError, strings } from './i18n.js';
 import { guard, liveElements, loadWasm, useBaseUrl } from './hv/core.js';
 import { clamp, downloadBlob, el, isFiniteNumber, looksLikeHeic, svg, warn } from './hv/dom.js';
 import { VisualizerError } from './hv/errors.js';
@@ -288,7 +288,7 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       this._vis.setDesign(text);
     } catch (e) {
-      throw new VisualizerError('invalid-design', String(e.message || e));
+      throw new VisualizerError('invalid-design', String(e.message || e), e);
     }
     this._shadeChosen = true;
     this._committed();
@@ -594,8 +594,15 @@ export class HairlineVisualizer extends HTMLElement {
       this._shadeChosen = true;
       this._syncControls();
     } catch (e) {
-      this._report(new VisualizerError('invalid-design', this._t.errors.badDesign + (e.message || e)));
+      this._report(this._badDesign(e));
     }
+  }
+
+  /** The visitor's message for a design that could not be used (a file or
+   * a shared link): the core's reason in the element's language. */
+  _badDesign(e) {
+    const why = designError(this.getAttribute('lang'), e.reason || e.code, e.params) || String(e.message || e);
+    return new VisualizerError('invalid-design', this._t.errors.badDesign + why, e.reason ? { code: e.reason, params: e.params } : e);
   }
 
   /** Forget the photo (it was only ever in this page's memory), and with it
@@ -1287,11 +1294,14 @@ export class HairlineVisualizer extends HTMLElement {
       this._designInput.value = '';
       if (!file) return;
       try {
-        if (file.size > 4_000_000) throw new Error('the file is too large to be a design');
+        const max = this._limits.maxDesignBytes;
+        if (file.size > max) {
+          throw new VisualizerError('invalid-design', `the file is larger than ${max} bytes`, { code: 'design-too-large', params: { maxBytes: max } });
+        }
         this.setDesign(await file.text());
         this._showMessage(this._t.designLoaded);
       } catch (e) {
-        this._report(new VisualizerError('invalid-design', this._t.errors.badDesign + (e.message || e)));
+        this._report(this._badDesign(e));
       }
     });
 

@@ -283,3 +283,79 @@ export function strings(lang) {
   const base = String(lang || 'en').toLowerCase().split('-')[0];
   return STRINGS[base] || STRINGS.en;
 }
+
+// The core's design errors (src/error.rs: `code` and `params`), as a
+// visitor reads them after "That design file could not be used: ".
+// Numbers follow the language (Intl.NumberFormat: 0,3 in Spanish).
+const FIELDS = {
+  en: {
+    version: 'version', style: 'style', height_mm: 'hairline height', recession_mm: 'temple recession',
+    feather_mm: 'feather width', density: 'density', dot_mm: 'dot size', shade: 'shade', look: 'look',
+    mode: 'treatment', buzz_cut: 'buzz cut', hair: 'remaining hair colour', session: 'session', seed: 'seed',
+    symmetric: 'symmetry', adjust: 'line adjustments', zones: 'painted zones',
+  },
+  es: {
+    version: 'versión', style: 'estilo', height_mm: 'altura de la línea', recession_mm: 'entradas',
+    feather_mm: 'difuminado', density: 'densidad', dot_mm: 'tamaño del punto', shade: 'tono', look: 'aspecto',
+    mode: 'tratamiento', buzz_cut: 'rapado', hair: 'color del cabello restante', session: 'sesión', seed: 'semilla',
+    symmetric: 'simetría', adjust: 'ajustes de la línea', zones: 'zonas pintadas',
+  },
+};
+
+const UNITS = { en: {}, es: { 'dots/cm²': 'puntos/cm²' } };
+
+const DESIGN_ERRORS = {
+  en: {
+    'design-too-large': () => 'the file is too large to be a design',
+    'design-not-json': () => 'it is not a design file (not valid JSON)',
+    'design-not-object': () => 'it is not a design file',
+    'design-no-version': (p, n) => `it has no design version (this widget reads version ${n(p.supported)})`,
+    'design-version': (p, n) => `design version ${p.got} is not supported (this widget reads version ${n(p.supported)})`,
+    'design-unknown-field': (p, n, f) => `it has a setting this widget does not know (${f(p.field)})`,
+    'design-missing-field': (p, n, f) => `the ${f(p.field)} is missing`,
+    'design-wrong-value': (p, n, f) => `the ${f(p.field)} has a value this widget cannot use`,
+    'out-of-range': (p, n, f) => `the ${f(p.field)} must be between ${n(p.min)} and ${n(p.max)}${p.unit ? ` ${p.unit}` : ''}; this file has ${n(p.got)}`,
+    'bad-shade': (p) => `its shade “${p.got}” is not one of I to VI or a #rrggbb colour`,
+    'unknown-style': (p) => `its hairline style “${p.got}” is not one this widget knows`,
+    'point-too-far': () => 'a point of its line is too far from the preset',
+    'too-many-strokes': (p, n) => `it has more than ${n(p.max)} painted strokes`,
+    'too-many-stroke-points': (p, n) => `its painted strokes have more than ${n(p.max)} points`,
+    'stroke-radius': (p, n) => `a painted stroke's brush must be between ${n(p.min)} and ${n(p.max)} mm`,
+    'empty-stroke': () => 'a painted stroke has no points',
+    'stroke-outside': () => 'a painted stroke lies outside the head',
+  },
+  es: {
+    'design-too-large': () => 'el archivo es demasiado grande para ser un diseño',
+    'design-not-json': () => 'no es un archivo de diseño (no es JSON válido)',
+    'design-not-object': () => 'no es un archivo de diseño',
+    'design-no-version': (p, n) => `no indica la versión del diseño (este visualizador lee la versión ${n(p.supported)})`,
+    'design-version': (p, n) => `la versión ${p.got} del diseño no es compatible (este visualizador lee la versión ${n(p.supported)})`,
+    'design-unknown-field': (p, n, f) => `contiene un ajuste que este visualizador no conoce (${f(p.field)})`,
+    'design-missing-field': (p, n, f) => `falta: ${f(p.field)}`,
+    'design-wrong-value': (p, n, f) => `el valor de «${f(p.field)}» no se puede usar`,
+    'out-of-range': (p, n, f) => `«${f(p.field)}» debe estar entre ${n(p.min)} y ${n(p.max)}${p.unit ? ` ${p.unit}` : ''}; este archivo tiene ${n(p.got)}`,
+    'bad-shade': (p) => `su tono «${p.got}» no es uno de I a VI ni un color #rrggbb`,
+    'unknown-style': (p) => `su estilo de línea «${p.got}» no es uno que este visualizador conozca`,
+    'point-too-far': () => 'un punto de su línea está demasiado lejos del estilo',
+    'too-many-strokes': (p, n) => `tiene más de ${n(p.max)} trazos pintados`,
+    'too-many-stroke-points': (p, n) => `sus trazos pintados tienen más de ${n(p.max)} puntos`,
+    'stroke-radius': (p, n) => `el pincel de un trazo debe medir entre ${n(p.min)} y ${n(p.max)} mm`,
+    'empty-stroke': () => 'un trazo pintado no tiene puntos',
+    'stroke-outside': () => 'un trazo pintado queda fuera de la cabeza',
+  },
+};
+
+/**
+ * A design error from the core (`code`, `params`) in `lang`, or null for a
+ * code without a phrase here (the caller then keeps the core's message).
+ */
+export function designError(lang, code, params = {}) {
+  const base = STRINGS[String(lang || 'en').toLowerCase().split('-')[0]] ? String(lang || 'en').toLowerCase().split('-')[0] : 'en';
+  const phrase = DESIGN_ERRORS[base][code];
+  if (!phrase) return null;
+  const fmt = new Intl.NumberFormat(base, { maximumFractionDigits: 3 });
+  const n = (x) => (typeof x === 'number' ? fmt.format(x) : String(x));
+  const f = (field) => FIELDS[base][field] || field;
+  const unit = params.unit && (UNITS[base][params.unit] || params.unit);
+  return phrase({ ...params, unit }, n, f);
+}

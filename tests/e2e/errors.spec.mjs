@@ -207,6 +207,34 @@ test('"Load design" with a bad design file shows the problem in the alert and ch
   await expect(page.locator(MESSAGE)).toHaveText('Design loaded.');
 });
 
+test('"Load design" in Spanish: the core\'s reason in Spanish words, with Spanish decimals and no field names', async ({ page }) => {
+  await page.evaluate(() => document.querySelector('hairline-visualizer').setAttribute('lang', 'es'));
+  const good = await getDesign(page);
+  const cases = [
+    { name: 'dots.json', json: { ...good, dot_mm: 2.5 },
+      message: 'No se pudo usar ese diseño: «tamaño del punto» debe estar entre 0,3 y 1,5 mm; este archivo tiene 2,5' },
+    { name: 'dense.json', json: { ...good, density: 999 },
+      message: 'No se pudo usar ese diseño: «densidad» debe estar entre 10 y 150 puntos/cm²; este archivo tiene 999' },
+    { name: 'v2.json', json: { ...good, version: 2 },
+      message: 'No se pudo usar ese diseño: la versión 2 del diseño no es compatible (este visualizador lee la versión 1)' },
+  ];
+  for (const c of cases) {
+    const mark = await eventMark(page);
+    await page.locator(DESIGN_INPUT).setInputFiles({ name: c.name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(c.json)) });
+    const detail = await nextEvent(page, mark, 'error');
+    expect(detail.code).toBe('invalid-design');
+    expect(detail.message).toBe(c.message);
+    await expect(page.locator(MESSAGE)).toHaveText(c.message);
+    expect(await eventsSince(page, mark, 'design-change')).toEqual([]);
+  }
+  // The same file in English keeps English decimals.
+  await page.evaluate(() => document.querySelector('hairline-visualizer').setAttribute('lang', 'en'));
+  const mark = await eventMark(page);
+  await page.locator(DESIGN_INPUT).setInputFiles({ name: 'dots.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...good, dot_mm: 2.5 })) });
+  expect((await nextEvent(page, mark, 'error')).message)
+    .toBe('That design file could not be used: the dot size must be between 0.3 and 1.5 mm; this file has 2.5');
+});
+
 // A successful load clears an earlier error alert.
 test('a good photo after a bad one clears the error alert', async ({ page }) => {
   const mark = await eventMark(page);

@@ -88,6 +88,22 @@ pub struct Engine {
     yaw: f32,
 }
 
+/// How deep behind the design's line [`Engine::line_fit`] looks (mm).
+pub const LINE_FIT_MM: f32 = 15.0;
+
+/// What lies behind the design's line ([`Engine::line_fit`]), as shares
+/// of the head there.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineFit {
+    pub hair: f32,
+    pub scalp: f32,
+    /// At least half of it is hair: the visitor's own hairline is already
+    /// at or below the proposed one (the test photos: 56–91 % where it is,
+    /// at most 27 % where it is not; tests/render_photos.rs).
+    pub in_hair: bool,
+}
+
 /// A segmentation of the photo into [`crate::scalp::label`]s on a grid of
 /// `step` image pixels per cell, and the forehead skin colour it found.
 #[derive(Clone, Debug, PartialEq)]
@@ -448,6 +464,38 @@ impl Engine {
         let marks = &found.detection.landmarks;
         self.face_points = Some((v(marks[33]), v(marks[8])));
         Ok(())
+    }
+
+    /// How the design's line sits on this head, from the segmentation:
+    /// of the head within [`LINE_FIT_MM`] behind the line, the shares that
+    /// show remaining hair and bare scalp. `None` without a segmentation
+    /// or calibration, or when that band misses the head. When most of it
+    /// is hair, the visitor's own hairline is already at or below the
+    /// proposed one and the design changes little.
+    pub fn line_fit(&mut self) -> Option<LineFit> {
+        self.segmentation.as_ref()?;
+        self.ensure_line();
+        let view = self.view()?;
+        let (mask, (_, line)) = (self.mask.as_ref()?, self.line.as_ref()?);
+        let (mut hair, mut scalp, mut all) = (0.0f32, 0.0f32, 0.0f32);
+        for j in 0..mask.height {
+            for i in 0..mask.width {
+                let at = Vec2::new((i as f32 + 0.5) * mask.step, (j as f32 + 0.5) * mask.step);
+                let behind = line.sample(view.to_face(at));
+                if !(0.0..=LINE_FIT_MM).contains(&behind) {
+                    continue;
+                }
+                let head = mask.sample_head(at);
+                all += head;
+                hair += head * mask.sample_hair(at);
+                scalp += head * mask.sample(at);
+            }
+        }
+        (all > 0.0).then(|| LineFit {
+            hair: hair / all,
+            scalp: scalp / all,
+            in_hair: hair >= 0.5 * all,
+        })
     }
 
     /// The face's thirds for the current design, once a face was found

@@ -128,6 +128,10 @@ struct Measured {
     dots: usize,
     /// The skin type read from the forehead (Fitzpatrick, by ITA).
     skin: Option<&'static str>,
+    /// Share of the head just behind the line that is hair, and whether
+    /// the core calls the line inside the visitor's own hair.
+    behind_hair: Option<f32>,
+    in_hair: Option<bool>,
 }
 
 fn luma(p: [u8; 4]) -> f32 {
@@ -271,7 +275,11 @@ fn measure(name: &str, path: &Path) -> Option<Measured> {
         .scalp_mask()
         .and_then(|m| m.skin_lab)
         .map(hairline_visualizer::pigment::shade_for_skin);
+    let fit = e.line_fit();
+    let (behind_hair, in_hair) = (fit.map(|f| f.hair), fit.map(|f| f.in_hair));
     Some(Measured {
+        in_hair,
+        behind_hair,
         skin,
         hair_darkened,
         scalp_covered,
@@ -351,19 +359,21 @@ fn run(path: &Path, floor: &dyn Fn(&str) -> Floor, what: &str) -> Vec<Measured> 
         );
         return Vec::new();
     }
-    println!("{what}: photo | dots | hair darkened | scalp behind the line covered | dots / darkened px off the head | skin");
+    println!("{what}: photo | dots | hair darkened | scalp behind the line covered | dots / darkened px off the head | skin | hair behind the line");
     let mut failures = Vec::new();
     let mut all = Vec::new();
     for name in PHOTOS {
         let m = measure(name, path).expect("photo");
         println!(
-            "{name:26} {:6} {:7.2} % {:7.1} % {:5} / {:<5} {}",
+            "{name:26} {:6} {:7.2} % {:7.1} % {:5} / {:<5} {:4} {}",
             m.dots,
             100.0 * m.hair_darkened,
             100.0 * m.scalp_covered,
             m.dots_off_head,
             m.off_head_darkened,
-            m.skin.unwrap_or("-")
+            m.skin.unwrap_or("-"),
+            m.behind_hair
+                .map_or("-".to_string(), |h| format!("{:.0} %", 100.0 * h))
         );
         let f = floor(name);
         if m.hair_darkened > f.hair_darkened {

@@ -88,6 +88,10 @@ pub struct Engine {
     yaw: f32,
 }
 
+/// The most preview pixels a view may give one photo pixel (the element's
+/// deepest zoom on a small photo and a large screen stays far below).
+pub const MAX_VIEW_SCALE: f32 = 1024.0;
+
 /// How deep behind the design's line [`Engine::line_fit`] looks (mm).
 pub const LINE_FIT_MM: f32 = 15.0;
 
@@ -785,12 +789,16 @@ impl Engine {
                 max_pixels: MAX_PREVIEW_PIXELS,
             });
         }
+        // A sliver of the photo blown up without bound would make dots of
+        // astronomic size (and overflow the compositor's 16-bit lanes).
         if !(rect.w > 0.0
             && rect.h > 0.0
             && rect.x.is_finite()
             && rect.y.is_finite()
             && rect.w.is_finite()
-            && rect.h.is_finite())
+            && rect.h.is_finite()
+            && width as f32 <= MAX_VIEW_SCALE * rect.w
+            && height as f32 <= MAX_VIEW_SCALE * rect.h)
         {
             return Err(Error::ViewRect);
         }
@@ -993,6 +1001,27 @@ mod tests {
             e.stage_working_copy().is_err(),
             "small photos are their own"
         );
+    }
+
+    #[test]
+    fn a_view_blown_up_without_bound_is_refused() {
+        let mut e = loaded();
+        // Found by the property test: a 3e-28 px wide sliver in one pixel.
+        let sliver = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 3.2778088e-28,
+            h: 0.01,
+        };
+        assert_eq!(e.set_view(sliver, 1, 1), Err(Error::ViewRect));
+        let deep = Rect {
+            x: 10.0,
+            y: 10.0,
+            w: 1.0,
+            h: 1.0,
+        };
+        assert!(e.set_view(deep, 1024, 1024).is_ok());
+        assert!(e.render_preview().is_ok());
     }
 
     #[test]

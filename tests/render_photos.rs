@@ -9,6 +9,8 @@
 //! - no dot sits on the backdrop, the face or the body, and no pixel there
 //!   is darkened.
 //!
+//! RENDER_PHOTOS_OUT=dir writes each render as dir/NAME-PATH.png.
+//!
 //! Calibration comes from the face the core finds itself (the product's
 //! path). Needs `target/face-fixtures/*.rgba` (the photos as Chromium
 //! decodes them, written by `node tests/face/oracle.mjs`) and the weights in
@@ -176,7 +178,10 @@ fn measure(name: &str, path: &Path) -> Option<Measured> {
     let out = e.full().expect("full render").clone();
     if let Ok(dir) = std::env::var("RENDER_PHOTOS_OUT") {
         let _ = std::fs::create_dir_all(&dir);
-        let _ = write_png(&PathBuf::from(dir).join(format!("{name}.png")), &out);
+        let _ = write_png(
+            &PathBuf::from(dir).join(format!("{name}-{}.png", path.tag())),
+            &out,
+        );
     }
     let frame = e.frame().expect("frame");
     let view = e.view().expect("view");
@@ -301,6 +306,17 @@ enum Path {
     /// Without a segmentation: the scalp grown from the forehead by colour
     /// (the fallback when the person net is unavailable).
     Colour(FaceModels),
+}
+
+impl Path {
+    /// A short name for file names.
+    fn tag(&self) -> &'static str {
+        match self {
+            Path::HandLabels(_) => "hand-labels",
+            Path::Product(_) => "product",
+            Path::Colour(_) => "colour",
+        }
+    }
 }
 
 /// What a path must meet on a photo: at most this share of the hair

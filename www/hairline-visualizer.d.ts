@@ -5,7 +5,8 @@ export type Look = 'healed' | 'fresh' | 'aged';
 
 /** A brush stroke in millimetres on the head (origin: the glabella, y up). */
 export interface Stroke {
-  mode: 'add' | 'erase';
+  /** 'scar' marks a scar: it takes pigment lighter. */
+  mode: 'add' | 'erase' | 'scar';
   radius_mm: number;
   points: [number, number][];
 }
@@ -53,7 +54,21 @@ export interface Calibration {
 
 export interface VisualizerError extends Error {
   code: 'empty' | 'not-image' | 'heic' | 'corrupt' | 'too-small' | 'too-large' | 'fetch-failed'
-    | 'invalid-image' | 'cancelled' | 'invalid-design' | 'invalid-calibration' | 'no-photo' | 'load-failed' | 'internal' | string;
+    | 'invalid-image' | 'cancelled' | 'invalid-design' | 'invalid-calibration' | 'no-photo' | 'load-failed' | 'internal'
+    | 'no-face' | 'several-faces' | 'face-too-small' | 'face-turned' | 'invalid' | 'models-unavailable'
+    | 'brush' | 'export-failed' | string;
+}
+
+/** What automatic placement found (image pixels; `ms`: detection time). */
+export interface AutoPlaceResult {
+  leftPupil: Point;
+  rightPupil: Point;
+  glabella: Point;
+  /** Head roll in radians. */
+  roll: number;
+  pxPerMm: number;
+  confidence: number;
+  ms: number;
 }
 
 export interface ConsultRequestDetail {
@@ -71,6 +86,7 @@ export interface HairlineVisualizerEventMap extends HTMLElementEventMap {
   'image-load': CustomEvent<{ width: number; height: number }>;
   'design-change': CustomEvent<Design>;
   render: CustomEvent<{ width: number; height: number; dots: number; ms: number }>;
+  'auto-place': CustomEvent<AutoPlaceResult>;
   error: CustomEvent<{ code: string; message: string }>;
   'consult-request': CustomEvent<ConsultRequestDetail>;
 }
@@ -82,8 +98,24 @@ export declare class HairlineVisualizer extends HTMLElement {
   setCalibration(calibration: { leftPupil: Point; rightPupil: Point; ipdMm?: number }): void;
   getCalibration(): Calibration | null;
   toBlob(options?: { type?: string; quality?: number }): Promise<Blob>;
+  /** Finds the face and calibrates from it (runs by itself after each photo unless auto-place="off"). */
+  autoPlace(): Promise<AutoPlaceResult>;
+  /** The artist's brief as an A4 PNG. */
+  designBrief(): Promise<Blob>;
   requestConsultation(): Promise<ConsultRequestDetail>;
+  /** A URL whose fragment carries the design (never the photo). */
   shareLink(): string;
+  // Attributes reflected as properties (null when the attribute is absent).
+  src: string | null;
+  clinicName: string | null;
+  ctaLabel: string | null;
+  ctaHref: string | null;
+  accent: string | null;
+  defaultStyle: string | null;
+  defaultShade: string | null;
+  maxMegapixels: string | null;
+  autoPlacement: string | null;
+  baseUrl: string | null;
   undo(): void;
   redo(): void;
   clearPhoto(): void;

@@ -2,355 +2,42 @@
 // photo. The Rust core (./pkg, WebAssembly) does all the image work; this
 // module is the element: UI, input, events, and the public JS API.
 //
-// Public API (stable, documented in README.md):
+// Public API (stable, documented in README.md; types in
+// hairline-visualizer.d.ts, which tests/e2e/structure.spec.mjs compares
+// with this element):
 //   methods   await el.loadImage(source)   File | Blob | URL string | ImageBitmap | HTMLImageElement
 //             el.getDesign() -> object     el.setDesign(object)
 //             el.setCalibration({leftPupil: {x, y}, rightPupil: {x, y}, ipdMm?})
+//             el.getCalibration() -> {leftPupil, rightPupil, ipdMm, source}
 //             await el.toBlob({type, quality}) -> Blob at the photo's full resolution
+//             await el.autoPlace() -> {leftPupil, rightPupil, glabella, roll, pxPerMm, confidence, ms}
+//             await el.designBrief() -> A4 PNG Blob     await el.requestConsultation()
+//             el.shareLink() -> URL     el.undo()  el.redo()  el.clearPhoto()
 //   events    ready, image-load {width, height}, design-change (design),
-//             render {width, height, dots, ms}, error {code, message}
-//   attributes src, lang, clinic-name, max-megapixels
+//             render {width, height, dots, ms}, auto-place (as autoPlace()),
+//             error {code, message}, consult-request (cancelable)
+//   attributes src, lang, clinic-name, cta-label, cta-href, accent,
+//             default-style, default-shade, max-megapixels, auto-place,
+//             base-url; all but lang reflected as properties (clinicName, …,
+//             autoPlacement for auto-place)
+//   tests     read inside an element only through hv/test-hook.js
 
 import { strings } from './i18n.js';
+import { guard, liveElements, loadWasm, useBaseUrl } from './hv/core.js';
+import { clamp, downloadBlob, el, isFiniteNumber, looksLikeHeic, svg, warn } from './hv/dom.js';
+import { VisualizerError } from './hv/errors.js';
+import { modelClient } from './hv/models.js';
+import { fieldFor, nextTask, readPixels, warmUpCore, warmUpModels } from './hv/workers.js';
+
+export { simdSupported } from './hv/core.js';
 
 const MODULE_URL = import.meta.url;
-const MIN_SIDE = 200;
 const DEFAULT_MAX_MEGAPIXELS = 16;
 const MAX_ZOOM = 12;
 const STYLES = ['natural', 'soft', 'defined', 'mature', 'widows-peak'];
 const SHADES = ['I', 'II', 'III', 'IV', 'V', 'VI'];
 const HAIRS = ['dark', 'brown', 'blond', 'grey', 'white'];
 const HISTORY_LIMIT = 100;
-
-// ---------------------------------------------------------------- wasm
-
-let wasmPromise = null;
-const liveElements = new Set();
-
-// The smallest module using a simd128 instruction (i8x16.splat, i8x16.popcnt);
-// it validates only where the browser runs WebAssembly SIMD.
-const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
-
-/** Whether this browser runs WebAssembly SIMD (then the simd128 build loads). */
-export function simdSupported() {
-  try {
-    return WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    return false;
-  }
-}
-
-/** Where pkg/ and models/ live: next to this module unless the first
- * element on the page says otherwise with `base-url`. */
-let assetBase = null;
-const assetUrl = (path) => new URL(path, assetBase || MODULE_URL);
-
-/** Load and instantiate the WebAssembly core once per page. */
-function loadWasm() {
-  if (!wasmPromise) {
-    // A panic inside Rust reports here before the call throws.
-    globalThis.__hairlineVisualizerPanic = (message) => {
-      for (const el of liveElements) el._onPanic(message);
-    };
-    wasmPromise = (async () => {
-      const simd = simdSupported();
-      const dir = simd ? './pkg/simd/' : './pkg/';
-      const urls = { glue: assetUrl(`${dir}hairline_visualizer.js`).href, wasm: assetUrl(`${dir}hairline_visualizer_bg.wasm`).href };
-      const glue = await import(urls.glue);
-      const exports = await glue.default({ module_or_path: urls.wasm });
-      return { glue, exports, simd, urls };
-    })();
-    wasmPromise.catch(() => { wasmPromise = null; });
-  }
-  return wasmPromise;
-}
-
-/**
- * Wrap a wasm object so that a trap inside any of its methods (a Rust panic:
- * the object is unusable afterwards) calls `onTrap` and surfaces as a
- * readable error instead of a dead widget.
- */
-function guard(target, onTrap) {
-  return new Proxy(target, {
-    get(obj, key) {
-      const v = obj[key];
-      if (typeof v !== 'function') return v;
-      return (...args) => {
-        try {
-          return v.apply(obj, args);
-        } catch (e) {
-          if (e instanceof WebAssembly.RuntimeError) {
-            onTrap(e);
-            throw new VisualizerError('internal', e.message);
-          }
-          throw e;
-        }
-      };
-    },
-  });
-}
-
-/** The weights the model worker runs (shipped next to the module in
- * models/, fetched only when a photo first needs them). */
-const MODEL_FILES = [
-  'tiny_face_detector_model-weights_manifest.json', 'tiny_face_detector_model.bin',
-  'face_landmark_68_model-weights_manifest.json', 'face_landmark_68_model.bin',
-  'selfie_segmentation.tflite',
-];
-
-let modelPromise = null;
-
-/**
- * The face and segmentation nets, one set per page: in model-worker.js
- * (the nets never block the page), or on this thread where a module
- * worker cannot start. Resolves to {warmUp(), analyse(work, ipdMm),
- * segment(work, calibration)}, whose results are the worker's: {face,
- * segmentation} (or an error with the core's face `code`) and
- * {segmentation}.
- */
-function modelClient(glue, urls) {
-  if (!modelPromise) {
-    const models = Object.fromEntries(MODEL_FILES.map((name) => [name, assetUrl(`./models/${name}`).href]));
-    modelPromise = workerModels(urls, models).catch((e) => {
-      console.debug('<hairline-visualizer> model worker unavailable; the nets run on the page', e);
-      return pageModels(glue, models);
-    });
-    modelPromise.catch(() => { modelPromise = null; });
-  }
-  return modelPromise;
-}
-
-async function workerModels(urls, models) {
-  if (typeof Worker === 'undefined') throw new Error('no workers');
-  const worker = new Worker(new URL('./model-worker.js', MODULE_URL), { type: 'module' });
-  const pending = new Map();
-  let next = 0;
-  const failAll = (error) => {
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
-  };
-  worker.onmessage = (e) => {
-    const p = pending.get(e.data.id);
-    if (!p) return;
-    pending.delete(e.data.id);
-    if (e.data.ok) p.resolve(e.data);
-    else p.reject(Object.assign(new Error(e.data.error), e.data.code ? { code: e.data.code } : {}));
-  };
-  worker.onerror = (e) => {
-    e.preventDefault?.();
-    failAll(new Error(e.message || 'the model worker stopped'));
-    worker.terminate();
-    modelPromise = null; // the next photo starts a new one
-  };
-  const call = (msg, transfer = []) => new Promise((resolve, reject) => {
-    const id = ++next;
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ ...msg, id }, transfer);
-  });
-  // A worker that never answers must not hold a photo for ever.
-  await Promise.race([
-    call({ kind: 'init', glue: urls.glue, wasm: urls.wasm, models }),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('the model worker did not start')), 60000)),
-  ]).catch((e) => {
-    worker.terminate();
-    throw e;
-  });
-  const copy = (work) => ({ data: work.data, width: work.width, height: work.height, step: work.step });
-  return {
-    warmUp: () => call({ kind: 'warm-up' }),
-    analyse: (work, ipdMm) => call({ kind: 'analyse', ...copy(work), ipdMm }, [work.data.buffer]),
-    segment: (work, c) => call(
-      { kind: 'segment', ...copy(work), leftPupil: c.leftPupil, rightPupil: c.rightPupil, ipdMm: c.ipdMm },
-      [work.data.buffer],
-    ),
-  };
-}
-
-async function pageModels(glue, models) {
-  const get = async (name, kind) => {
-    const res = await fetch(models[name]);
-    if (!res.ok) throw new Error(`models/${name}: HTTP ${res.status}`);
-    return kind === 'text' ? res.text() : new Uint8Array(await res.arrayBuffer());
-  };
-  const [dm, db, lm, lb, person] = await Promise.all([
-    get(MODEL_FILES[0], 'text'), get(MODEL_FILES[1]), get(MODEL_FILES[2], 'text'), get(MODEL_FILES[3]), get(MODEL_FILES[4]),
-  ]);
-  const analyst = new glue.Analyst(dm, db, lm, lb, person);
-  return {
-    warmUp: async () => analyst.warmUp(),
-    analyse: async (work, ipdMm) => {
-      const face = analyst.analyse(work.data, work.width, work.height, work.step, ipdMm);
-      return { face, segmentation: analyst.takeSegmentation() ?? null };
-    },
-    segment: async (work, c) => {
-      const { leftPupil: l, rightPupil: r } = c;
-      analyst.segment(work.data, work.width, work.height, work.step, l.x, l.y, r.x, r.y, c.ipdMm);
-      return { segmentation: analyst.takeSegmentation() ?? null };
-    },
-  };
-}
-
-/** An Error whose message a visitor can read, with a machine code. */
-class VisualizerError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'VisualizerError';
-    this.code = code;
-  }
-}
-
-// ---------------------------------------------------------------- helpers
-
-function el(tag, attrs = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v == null) continue;
-    if (k === 'text') node.textContent = v;
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children) node.append(c);
-  return node;
-}
-
-function svg(tag, attrs = {}) {
-  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  return node;
-}
-
-const warn = (message) => console.warn(`<hairline-visualizer>: ${message}`);
-const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-const isFiniteNumber = (v) => typeof v === 'number' && Number.isFinite(v);
-
-function downloadBlob(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function looksLikeHeic(blob) {
-  const name = (blob.name || '').toLowerCase();
-  return /image\/hei[cf]/.test(blob.type) || name.endsWith('.heic') || name.endsWith('.heif');
-}
-
-/** Dot fields by seed: generated once per page in a worker (a second or so
- * of work on a phone that would otherwise freeze the first preview).
- * Resolves to the flat numbers for `Visualizer.setField`, or null where
- * workers are unavailable (the core then generates it itself). */
-const fields = new Map();
-function fieldFor(seed, urls) {
-  if (!fields.has(seed)) {
-    const promise = new Promise((resolve) => {
-      if (typeof Worker === 'undefined') {
-        resolve(null);
-        return;
-      }
-      let worker;
-      let timer;
-      const done = (data) => {
-        clearTimeout(timer);
-        worker?.terminate();
-        resolve(data);
-        // Failed: the next photo tries again (after the map holds this one).
-        if (!data) queueMicrotask(() => { if (fields.get(seed) === promise) fields.delete(seed); });
-      };
-      // A worker that never answers must not hold up a photo for ever.
-      timer = setTimeout(() => done(null), 30000);
-      try {
-        worker = new Worker(new URL('./field-worker.js', MODULE_URL), { type: 'module' });
-        worker.onmessage = (e) => done(e.data.seed === seed && e.data.data instanceof Float32Array ? e.data.data : null);
-        worker.onerror = () => done(null);
-        worker.postMessage({ ...urls, seed });
-      } catch {
-        done(null);
-      }
-    });
-    fields.set(seed, promise);
-  }
-  return fields.get(seed);
-}
-
-/** Resolves in a new task (after the browser may paint and handle input). */
-function nextTask() {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** Run `fn` once the page is idle (or after a while where the browser
- * cannot tell). */
-function whenIdle(fn) {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 2000 });
-  else setTimeout(fn, 300);
-}
-
-let coreWarmed = false;
-
-/** Take a small synthetic portrait through the core once per page, in idle
- * time: WebAssembly code runs unoptimised until it proves hot, so without
- * this the visitor's first photo would be taken in and drawn by slower code
- * (see Engine::warm_up). */
-function warmUpCore(glue) {
-  if (coreWarmed) return;
-  coreWarmed = true;
-  whenIdle(() => {
-    try {
-      glue.Visualizer.warmUp();
-    } catch (e) {
-      console.debug('<hairline-visualizer> warm-up skipped', e);
-    }
-  });
-}
-
-let modelsWarmed = false;
-
-/** Load the nets in the model worker and run them once on tiny inputs,
- * while a photo is being decoded, so the first photo runs optimised code. */
-function warmUpModels(glue, urls) {
-  if (modelsWarmed) return;
-  modelsWarmed = true;
-  modelClient(glue, urls).then((m) => m.warmUp()).catch(() => { modelsWarmed = false; });
-}
-
-let decodeWorker = null;
-let decodeQueue = Promise.resolve();
-
-/** RGBA pixels of `bitmap` scaled to width×height, read in a worker when
- * the browser allows (no main-thread freeze for camera-sized photos):
- * `{pixels, work}`, where `work` is the photo scaled to `workSize`
- * ([w, h], or null for none) when the worker made it, else null.
- * Requests from several widgets take turns on the one worker. */
-function readPixels(bitmap, width, height, workSize) {
-  const job = decodeQueue.then(() => readPixelsNow(bitmap, width, height, workSize));
-  decodeQueue = job.catch(() => {});
-  return job;
-}
-
-async function readPixelsNow(bitmap, width, height, workSize) {
-  if (typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined') {
-    try {
-      decodeWorker ||= new Worker(new URL('./decode-worker.js', MODULE_URL));
-      // The worker closes what it is given; keep the caller's bitmap usable.
-      const copy = await createImageBitmap(bitmap);
-      const reply = await new Promise((resolve, reject) => {
-        decodeWorker.onmessage = (e) => resolve(e.data);
-        decodeWorker.onerror = (e) => reject(e);
-        decodeWorker.postMessage({ bitmap: copy, width, height, work: workSize }, [copy]);
-      });
-      if (reply.pixels) {
-        return { pixels: new Uint8ClampedArray(reply.pixels), work: reply.work ? new Uint8ClampedArray(reply.work) : null };
-      }
-    } catch {
-      decodeWorker = null; // fall back to the main thread below
-    }
-  }
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(bitmap, 0, 0, width, height);
-  return { pixels: ctx.getImageData(0, 0, width, height).data, work: null };
-}
 
 // ---------------------------------------------------------------- element
 
@@ -366,13 +53,14 @@ export class HairlineVisualizer extends HTMLElement {
     this._vis = null;
     this._wasm = null;
     this._photo = null; // {width, height}
+    this._lastIntake = null; // {width, height, workingCopy}: how the last photo came in (test hook)
     this._photoEpoch = 0; // bumped by clearPhoto()
     this._loadTickets = 0; // loadImage() calls so far
     this._takenTicket = 0; // the latest call whose photo was taken in
     this._takingIn = Promise.resolve(); // the photo being taken in (see _takeIn)
     this._view = { zoom: 1, cx: 0, cy: 0 };
     this._mode = 'move';
-    this._brushMm = 8;
+    this._brushMm = null; // the brush radius (mm); from the core's defaults once it loads
     this._split = 0.5;
     this._compare = false;
     this._undo = [];
@@ -501,19 +189,14 @@ export class HairlineVisualizer extends HTMLElement {
       this._corePromise = (async () => {
         try {
           const base = this.getAttribute('base-url');
-          if (base && !wasmPromise && !assetBase) {
-            try {
-              assetBase = new URL(base.endsWith('/') ? base : `${base}/`, document.baseURI).href;
-            } catch {
-              warn(`base-url="${base}" ignored; it is not a URL`);
-            }
-          }
+          useBaseUrl(base);
           const { glue, exports, simd, urls } = await loadWasm();
           this._wasm = exports;
           this._simd = simd;
           this._glue = glue;
           this._wasmUrls = urls;
           this._vis = guard(new glue.Visualizer(), () => this._recover());
+          this._applyLimits(glue);
           // Apply a design set before the core was ready.
           if (this._pendingDesign) {
             this._vis.setDesign(this._pendingDesign);
@@ -612,14 +295,15 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   /** Set the scale from the two pupils, in image pixels. */
-  setCalibration({ leftPupil, rightPupil, ipdMm = 63 } = {}) {
+  setCalibration({ leftPupil, rightPupil, ipdMm } = {}) {
     if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
     const ok = (p) => p && isFiniteNumber(p.x) && isFiniteNumber(p.y);
     if (!ok(leftPupil) || !ok(rightPupil)) {
       throw new VisualizerError('invalid-calibration', 'leftPupil and rightPupil must be {x, y} points in image pixels');
     }
     try {
-      this._vis.setCalibration(leftPupil.x, leftPupil.y, rightPupil.x, rightPupil.y, Number(ipdMm), 'visitor');
+      const ipd = ipdMm === undefined ? this._defaults.ipdMm : Number(ipdMm);
+      this._vis.setCalibration(leftPupil.x, leftPupil.y, rightPupil.x, rightPupil.y, ipd, 'visitor');
     } catch (e) {
       throw new VisualizerError('invalid-calibration', String(e.message || e));
     }
@@ -696,7 +380,7 @@ export class HairlineVisualizer extends HTMLElement {
 
   /** The interpupillary distance the visitor set (63 mm unless changed). */
   _ipdMm() {
-    return Number(this._ipd?.input.value) || 63;
+    return Number(this._ipd.input.value) || this._defaults.ipdMm;
   }
 
   /** Use the model worker's segmentation for the current photo: the dots
@@ -1003,7 +687,8 @@ export class HairlineVisualizer extends HTMLElement {
   async _adoptBitmap(bitmap, epoch, ticket) {
     const t = this._t;
     let { width, height } = bitmap;
-    if (width < MIN_SIDE || height < MIN_SIDE) {
+    const minSide = this._limits.minPhotoSide;
+    if (width < minSide || height < minSide) {
       throw new VisualizerError('too-small', t.errors.tooSmall(width, height));
     }
     const max = this._maxMegapixels * 1e6;
@@ -1041,9 +726,11 @@ export class HairlineVisualizer extends HTMLElement {
     } catch (e) {
       throw new VisualizerError('too-large', String(e.message || e));
     }
+    let workingCopy = 'core';
     if (data.work) {
       try {
         vis.stageWorkingCopy(data.work);
+        workingCopy = 'worker';
       } catch { /* the core makes its own working copy */ }
     }
     await nextTask();
@@ -1055,6 +742,7 @@ export class HairlineVisualizer extends HTMLElement {
     }
     this._takenTicket = ticket;
     this._photo = { width, height };
+    this._lastIntake = { width, height, workingCopy };
     this._segmented = false;
     this._suggestShade();
     this._view = { zoom: 1, cx: width / 2, cy: height / 2 };
@@ -1309,12 +997,12 @@ export class HairlineVisualizer extends HTMLElement {
     this._modeField = el('div', { class: 'hv-field' }, [
       this._modeLabel, this._modeSelect, el('div', { class: 'hv-row' }, [this._buzz, this._buzzLabel]),
     ]);
-    this._height = this._slider('height', 50, 120, 1);
+    this._height = this._slider('height');
     // Face thirds (forehead · nose · chin), once the face was found.
     this._thirds = el('p', { class: 'hv-thirds', part: 'thirds', 'aria-live': 'polite', hidden: true });
     this._height.wrap.append(this._thirds);
-    this._density = this._slider('density', 10, 150, 1);
-    this._dot = this._slider('dot', 0.3, 1.5, 0.05);
+    this._density = this._slider('density');
+    this._dot = this._slider('dot');
 
     this._shadeSelect = el('select', { class: 'hv-select', id: 'hv-shade' });
     for (const s of [...SHADES, 'custom']) this._shadeSelect.append(el('option', { value: s }));
@@ -1341,9 +1029,8 @@ export class HairlineVisualizer extends HTMLElement {
 
     this._toolButtons = ['move', 'add', 'erase', 'scar', 'calibrate'].map((m) => el('button', { type: 'button', class: 'hv-chip', 'data-mode': m, 'aria-pressed': m === 'move' ? 'true' : 'false' }));
     this._findFaceBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
-    this._brush = this._slider('brush', 2, 40, 1);
-    this._ipd = this._slider('ipd', 50, 75, 0.5);
-    this._ipd.input.value = 63;
+    this._brush = this._slider('brush');
+    this._ipd = this._slider('ipd');
     this._symmetric = el('input', { type: 'checkbox', id: 'hv-sym', checked: true });
     this._symLabel = el('label', { for: 'hv-sym', class: 'hv-check' });
     this._toolsLegend = el('legend');
@@ -1402,13 +1089,37 @@ export class HairlineVisualizer extends HTMLElement {
     return el('button', { type: 'button', class: 'hv-btn hv-icon', part: 'button', text });
   }
 
-  _slider(name, min, max, step) {
+  /** A range control; its range and step come from the core (_applyLimits). */
+  _slider(name) {
     const id = `hv-${name}`;
-    const input = el('input', { type: 'range', id, min, max, step, class: 'hv-range' });
+    const input = el('input', { type: 'range', id, class: 'hv-range' });
     const label = el('label', { for: id });
     const value = el('output', { for: id, class: 'hv-value' });
     const wrap = el('div', { class: 'hv-field hv-slider' }, [el('div', { class: 'hv-row hv-between' }, [label, value]), input]);
     return { input, label, value, wrap };
+  }
+
+  /** Ranges, steps and starting values from the core (src/limits.rs, where
+   * they are written once): the sliders, the brush, the interpupillary
+   * distance and the smallest photo. */
+  _applyLimits(glue) {
+    const limits = glue.limits();
+    const defaults = glue.defaults();
+    this._limits = limits;
+    this._defaults = defaults;
+    const range = (slider, r) => {
+      slider.input.min = r.min;
+      slider.input.max = r.max;
+      slider.input.step = r.step;
+    };
+    range(this._height, limits.heightMm);
+    range(this._density, limits.density);
+    range(this._dot, limits.dotMm);
+    range(this._brush, limits.brushMm);
+    range(this._ipd, limits.ipdControlMm);
+    this._brushMm = defaults.brushMm;
+    this._brush.input.value = defaults.brushMm;
+    this._ipd.input.value = defaults.ipdMm;
   }
 
   _applyLang() {
@@ -1807,7 +1518,7 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   _applyCalibration(a, b) {
-    const ipd = Number(this._ipd.input.value) || 63;
+    const ipd = Number(this._ipd.input.value) || this._defaults.ipdMm;
     try {
       this._vis.setCalibration(a.x, a.y, b.x, b.y, ipd, 'visitor');
       this._noFace = false;

@@ -110,7 +110,8 @@ try {
     // Full-scalp design: low line, maximum density, the whole head painted in.
     const zones = [{ mode: 'add', radius_mm: 60, points: [[-60, 40], [60, 40], [60, 110], [-60, 110], [0, 75]] }];
     el.setDesign({ ...el.getDesign(), height_mm: 55, density: 150, zones });
-    const vis = el._vis, glue = await import(el._simd ? '/pkg/simd/hairline_visualizer.js' : '/pkg/hairline_visualizer.js');
+    const hook = (await import('/hv/test-hook.js')).testHook(el);
+    const vis = hook.core(), glue = await import(hook.simd() ? '/pkg/simd/hairline_visualizer.js' : '/pkg/hairline_visualizer.js');
     // The floor and the stress test are fixtures of the test build (make
     // build-test), an instance of its own beside the element's.
     const bench = await import('/__testpkg/pkg/simd/hairline_visualizer.js');
@@ -123,7 +124,7 @@ try {
     let stats;
     const full = await time(reps, () => { stats = vis.renderFull(); });
     vis.releaseFull();
-    out.push({ name: 'ours: full render 12MP', width: W, height: H, dots: stats.dots, median_ms: full, simd: el._simd });
+    out.push({ name: 'ours: full render 12MP', width: W, height: H, dots: stats.dots, median_ms: full, simd: hook.simd() });
 
     // baseline: the same dots drawn by Canvas2D (arc + fill, multiply) over the photo.
     const dots = vis.visibleDots();
@@ -254,7 +255,8 @@ async function slowRows(browser) {
         times.push(last.ms);
       }
       times.sort((a, b) => a - b);
-      return { ...last, ms: times[1], width: el._photo.width, height: el._photo.height };
+      const photo = (await import('/hv/test-hook.js')).testHook(el).photo();
+      return { ...last, ms: times[1], width: photo.width, height: photo.height };
     }, name);
     const ipd = Math.hypot(want.rightPupil.x - want.leftPupil.x, want.rightPupil.y - want.leftPupil.y);
     const pct = (a, b) => (100 * Math.hypot(a.x - b.x, a.y - b.y)) / ipd;
@@ -276,7 +278,7 @@ async function slowRows(browser) {
       const el = document.querySelector('hairline-visualizer');
       el.setAttribute('auto-place', autoPlace ? 'on' : 'off');
       el.scrollIntoView();
-      if (!el._vis) await new Promise((r) => el.addEventListener('ready', r, { once: true }));
+      await (await import('/hv/test-hook.js')).testHook(el).ready();
       const { canvas } = await __bench.cameraPhoto(photo);
       const jpeg = new File([await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 })], 'camera.jpg', { type: 'image/jpeg' });
       // A visitor takes a few seconds to pick a photo after the page is ready.

@@ -22,7 +22,7 @@ for (const lang of ['en', 'es']) {
       const el = document.querySelector('hairline-visualizer');
       document.documentElement.lang = lang;
       el.setAttribute('lang', lang);
-      if (!el._vis) await new Promise((r) => el.addEventListener('ready', r, { once: true }));
+      await (await import('/hv/test-hook.js')).testHook(el).ready();
     }, lang);
     expect(await audit(page)).toEqual([]);
     await page.evaluate(async () => {

@@ -90,13 +90,14 @@ test('of loads started together the latest call\'s photo shows; clearPhoto() dur
       ...await settle([el.loadImage(ba), el.loadImage(bb)]),
       ...await settle([el.loadImage(bb), el.loadImage(ba)]),
     ];
-    const shown = { ...el._photo, cal: !!el.getCalibration() };
+    const hook = (await import('/hv/test-hook.js')).testHook(el);
+    const shown = { ...hook.photo(), cal: !!el.getCalibration() };
     // Removing the photo while the next one loads: that load is dropped
     // without an error message, and nothing is shown.
     const pending = el.loadImage(ba);
     el.clearPhoto();
     const cancelled = await pending.then(() => 'resolved', (e) => e.code);
-    const afterClear = { photo: el._photo, cal: el.getCalibration(), message: el.shadowRoot.querySelector('.hv-message')?.dataset.kind || '' };
+    const afterClear = { photo: hook.photo(), cal: el.getCalibration(), message: el.shadowRoot.querySelector('.hv-message')?.dataset.kind || '' };
     // And the widget loads photos as before.
     const again = await el.loadImage(bb);
     return { both, shown, cancelled, afterClear, again, errors };

@@ -57,8 +57,9 @@ test('the brief is one A4 sheet and a share link reopens the design without the 
   await other.goto(r.link);
   const d = await other.evaluate(async () => {
     const el = document.querySelector('hairline-visualizer');
-    if (!el._vis) await new Promise((res) => el.addEventListener('ready', res, { once: true }));
-    return { design: el.getDesign(), photo: el._photo };
+    const hook = (await import('/hv/test-hook.js')).testHook(el);
+    await hook.ready();
+    return { design: el.getDesign(), photo: hook.photo() };
   });
   expect(d.design.style).toBe('soft');
   expect(d.design.density).toBe(88);

@@ -24,10 +24,10 @@ test.afterEach(() => {
 });
 
 /** What must survive a refused file: the photo in use (its size), calibration and design. */
-const state = (page) => page.evaluate(() => {
+const state = (page) => page.evaluate(async () => {
   const el = document.querySelector('hairline-visualizer');
   const canvas = el.shadowRoot.querySelector('canvas.hv-canvas');
-  return { photo: el._photo && { ...el._photo }, calibration: el.getCalibration(), design: el.getDesign(), label: canvas.getAttribute('aria-label') };
+  return { photo: (await import('/hv/test-hook.js')).testHook(el).photo(), calibration: el.getCalibration(), design: el.getDesign(), label: canvas.getAttribute('aria-label') };
 });
 
 /** loadImage(File) in the page; resolves to the detail or the rejected Error's fields. */

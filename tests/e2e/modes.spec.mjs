@@ -13,7 +13,7 @@ test('mode, buzz cut and scar brush change the design and the picture', async ({
   });
   const dots = () => page.evaluate(() => new Promise((res) => document.querySelector('hairline-visualizer')
     .addEventListener('render', (e) => res(e.detail.dots), { once: true })));
-  const base = await page.evaluate(() => document.querySelector('hairline-visualizer')._vis.visibleDots().length / 4);
+  const base = await page.evaluate(async () => (await import('/hv/test-hook.js')).testHook(document.querySelector('hairline-visualizer')).core().visibleDots().length / 4);
   // Full shaved head: dots over the short hair too, so more of them.
   let next = dots();
   await page.selectOption(`${hv} #hv-mode`, 'full');

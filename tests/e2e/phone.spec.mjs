@@ -46,7 +46,7 @@ test('a two-finger pinch on the stage zooms the view in', async ({ page }) => {
   // Pinch around a point on the photo away from the handles (the chin area).
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height * 0.8;
-  const zoom = () => page.evaluate(() => document.querySelector('hairline-visualizer')._view.zoom);
+  const zoom = () => page.evaluate(async () => (await import('/hv/test-hook.js')).testHook(document.querySelector('hairline-visualizer')).view().zoom);
   expect(await zoom()).toBe(1);
   const design = await page.evaluate(() => JSON.stringify(document.querySelector('hairline-visualizer').getDesign()));
   const cdp = await page.context().newCDPSession(page);

@@ -13,7 +13,7 @@ async function ready(page) {
   await page.evaluate(async () => {
     const el = document.querySelector('hairline-visualizer');
     el.setAttribute('auto-place', 'off'); // placement is tested in autoplace.spec.mjs
-    if (!el._vis) await new Promise((r) => el.addEventListener('ready', r, { once: true }));
+    await (await import('/hv/test-hook.js')).testHook(el).ready();
   });
 }
 
@@ -32,7 +32,7 @@ test('a panic in the core is reported and the widget recovers with the same phot
     el.addEventListener('error', (e) => errors.push(e.detail));
     let thrown = null;
     try {
-      el._vis.testPanic();
+      (await import('/hv/test-hook.js')).testHook(el).core().testPanic();
     } catch (e) {
       thrown = { name: e.name, code: e.code };
     }
@@ -97,12 +97,13 @@ test('WASM memory stays bounded across 50 photo loads', async ({ page }) => {
   await ready(page);
   const sizes = await page.evaluate(async (PHOTO) => {
     const el = document.querySelector('hairline-visualizer');
+    const hook = (await import('/hv/test-hook.js')).testHook(el);
     const blob = await (await fetch(PHOTO)).blob();
     const sizes = [];
     for (let i = 0; i < 50; i++) {
       await el.loadImage(blob);
       await el.toBlob();
-      sizes.push(el._wasm.memory.buffer.byteLength);
+      sizes.push(hook.memoryBytes());
     }
     return sizes;
   }, PHOTO);
@@ -153,24 +154,23 @@ test('a large photo is scaled to the working copy in the decode worker, and plac
       const ctx = canvas.getContext('2d');
       ctx.drawImage(src, 0, 0, 4, 4, 0, 0, W, H);
       ctx.drawImage(src, ox, 0, src.width * k, H);
-      let staged = 0;
-      const stage = el._vis.stageWorkingCopy;
-      el._vis.stageWorkingCopy = (...args) => { staged++; return stage(...args); };
+      const hook = (await import('/hv/test-hook.js')).testHook(el);
       await el.loadImage(await createImageBitmap(canvas));
+      const intake = hook.intake();
       const cal = el.getCalibration();
       // The hand-marked pupils, so both runs place the dots on the same
       // frame and only the masks (grown from the working copy) differ.
       const at = (p) => ({ x: ox + p.x * k, y: p.y * k });
       el.setCalibration({ leftPupil: at({ x: 177, y: 210 }), rightPupil: at({ x: 292, y: 216 }) });
-      return { staged, cal, dots: el._vis.renderFull().dots };
+      return { intake, cal, dots: hook.core().renderFull().dots };
     }, PHOTO);
     await context.close();
     return result;
   };
   const a = await run(true);
   const b = await run(false);
-  expect(a.staged).toBe(1);
-  expect(b.staged).toBe(0);
+  expect(a.intake).toEqual({ width: 2400, height: 1800, workingCopy: 'worker' });
+  expect(b.intake).toEqual({ width: 2400, height: 1800, workingCopy: 'core' });
   // The estimated pupils agree within 2 % of their distance, and the scalp
   // masks let through the same dots within 3 %.
   const ipd = Math.hypot(b.cal.rightPupil.x - b.cal.leftPupil.x, b.cal.rightPupil.y - b.cal.leftPupil.y);

@@ -118,14 +118,8 @@ impl Models {
             photo_size,
         )?;
         calibration.glabella = Some(v(det.glabella));
-        let analysis = hair::analyse(
-            work,
-            step,
-            &hair::person_at_work_size(&person, work.width, work.height, step),
-            &calibration.frame(),
-            Some(&located.landmarks),
-        )?;
-        let segmentation = refine(&analysis, &self.hair);
+        let segmentation =
+            self.segmentation(work, step, &person, &calibration, Some(&located.landmarks))?;
         Ok(Findings {
             face: Ok(located),
             segmentation: Some(segmentation),
@@ -142,12 +136,24 @@ impl Models {
     ) -> Result<Segmentation, String> {
         check_step(step)?;
         let person = self.person_mask(work, step)?;
+        self.segmentation(work, step, &person, calibration, None)
+    }
+
+    /// Both passes of the segmentation (see [`refine`]).
+    fn segmentation(
+        &self,
+        work: &Image,
+        step: f32,
+        person: &PersonMask,
+        calibration: &Calibration,
+        landmarks: Option<&[[f32; 2]; 68]>,
+    ) -> Result<Segmentation, String> {
         let analysis = hair::analyse(
             work,
             step,
-            &hair::person_at_work_size(&person, work.width, work.height, step),
+            &hair::person_at_work_size(person, work.width, work.height, step),
             &calibration.frame(),
-            None,
+            landmarks,
         )?;
         Ok(refine(&analysis, &self.hair))
     }

@@ -88,6 +88,26 @@ pub struct Engine {
     yaw: f32,
 }
 
+/// The most preview pixels a view may give one photo pixel (the element's
+/// deepest zoom on a small photo and a large screen stays far below).
+pub const MAX_VIEW_SCALE: f32 = 1024.0;
+
+/// How deep behind the design's line [`Engine::line_fit`] looks (mm).
+pub const LINE_FIT_MM: f32 = 15.0;
+
+/// What lies behind the design's line ([`Engine::line_fit`]), as shares
+/// of the head there.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LineFit {
+    pub hair: f32,
+    pub scalp: f32,
+    /// At least half of it is hair: the visitor's own hairline is already
+    /// at or below the proposed one (the test photos: 56–91 % where it is,
+    /// at most 27 % where it is not; tests/render_photos.rs).
+    pub in_hair: bool,
+}
+
 /// A segmentation of the photo into [`crate::scalp::label`]s on a grid of
 /// `step` image pixels per cell, and the forehead skin colour it found.
 #[derive(Clone, Debug, PartialEq)]
@@ -450,6 +470,38 @@ impl Engine {
         Ok(())
     }
 
+    /// How the design's line sits on this head, from the segmentation:
+    /// of the head within [`LINE_FIT_MM`] behind the line, the shares that
+    /// show remaining hair and bare scalp. `None` without a segmentation
+    /// or calibration, or when that band misses the head. When most of it
+    /// is hair, the visitor's own hairline is already at or below the
+    /// proposed one and the design changes little.
+    pub fn line_fit(&mut self) -> Option<LineFit> {
+        self.segmentation.as_ref()?;
+        self.ensure_line();
+        let view = self.view()?;
+        let (mask, (_, line)) = (self.mask.as_ref()?, self.line.as_ref()?);
+        let (mut hair, mut scalp, mut all) = (0.0f32, 0.0f32, 0.0f32);
+        for j in 0..mask.height {
+            for i in 0..mask.width {
+                let at = Vec2::new((i as f32 + 0.5) * mask.step, (j as f32 + 0.5) * mask.step);
+                let behind = line.sample(view.to_face(at));
+                if !(0.0..=LINE_FIT_MM).contains(&behind) {
+                    continue;
+                }
+                let head = mask.sample_head(at);
+                all += head;
+                hair += head * mask.sample_hair(at);
+                scalp += head * mask.sample(at);
+            }
+        }
+        (all > 0.0).then(|| LineFit {
+            hair: hair / all,
+            scalp: scalp / all,
+            in_hair: hair >= 0.5 * all,
+        })
+    }
+
     /// The face's thirds for the current design, once a face was found
     /// (the lower two need the nose and chin landmarks).
     pub fn thirds(&self) -> Option<crate::hairline::Thirds> {
@@ -737,12 +789,16 @@ impl Engine {
                 max_pixels: MAX_PREVIEW_PIXELS,
             });
         }
+        // A sliver of the photo blown up without bound would make dots of
+        // astronomic size (and overflow the compositor's 16-bit lanes).
         if !(rect.w > 0.0
             && rect.h > 0.0
             && rect.x.is_finite()
             && rect.y.is_finite()
             && rect.w.is_finite()
-            && rect.h.is_finite())
+            && rect.h.is_finite()
+            && width as f32 <= MAX_VIEW_SCALE * rect.w
+            && height as f32 <= MAX_VIEW_SCALE * rect.h)
         {
             return Err(Error::ViewRect);
         }
@@ -945,6 +1001,27 @@ mod tests {
             e.stage_working_copy().is_err(),
             "small photos are their own"
         );
+    }
+
+    #[test]
+    fn a_view_blown_up_without_bound_is_refused() {
+        let mut e = loaded();
+        // Found by the property test: a 3e-28 px wide sliver in one pixel.
+        let sliver = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 3.2778088e-28,
+            h: 0.01,
+        };
+        assert_eq!(e.set_view(sliver, 1, 1), Err(Error::ViewRect));
+        let deep = Rect {
+            x: 10.0,
+            y: 10.0,
+            w: 1.0,
+            h: 1.0,
+        };
+        assert!(e.set_view(deep, 1024, 1024).is_ok());
+        assert!(e.render_preview().is_ok());
     }
 
     #[test]

@@ -310,7 +310,9 @@ impl fmt::Display for Error {
                 f,
                 "the preview size {width}×{height} is not usable (1 to {max_pixels} pixels)"
             ),
-            ViewRect => f.write_str("the view rectangle must have a positive size"),
+            ViewRect => f.write_str(
+                "the view rectangle must have a positive size, at most 1024 preview pixels per photo pixel",
+            ),
             NoView => f.write_str("the preview has no size yet"),
             NotRendered => f.write_str("nothing has been rendered yet"),
             NotACanvas => f.write_str("expected a canvas 2D context"),

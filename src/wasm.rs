@@ -532,6 +532,14 @@ impl Visualizer {
         to_js(&crate::hairline::guardrails(self.engine.design()))
     }
 
+    /// What lies just behind the design's line: `{hair, scalp, inHair}`
+    /// (shares of the head there; `inHair` when the visitor's own hairline
+    /// is already at or below it), or `null` before a segmentation.
+    #[wasm_bindgen(js_name = lineFit)]
+    pub fn line_fit(&mut self) -> Result<JsValue, Error> {
+        to_js(&self.engine.line_fit())
+    }
+
     /// The face's thirds `{upper_mm, middle_mm, lower_mm, balance}` for the
     /// current design, or `null` until a face was found.
     pub fn thirds(&self) -> Result<JsValue, Error> {

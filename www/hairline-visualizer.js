@@ -357,13 +357,25 @@ export class HairlineVisualizer extends HTMLElement {
     this._noFace = false;
     this._suggestShade();
     this._committed();
-    this._showMessage(t.detectedHelp);
+    // A line inside the visitor's own hair changes little: say so, and
+    // what fits instead, rather than leave a few specks to puzzle over.
+    this._showMessage(this._lineInHair() ? t.lineInHair : t.detectedHelp);
     const detail = {
       leftPupil: r.leftPupil, rightPupil: r.rightPupil, glabella: r.glabella,
       roll: r.roll, pxPerMm: r.pxPerMm, confidence: r.confidence, ms,
     };
     this.dispatchEvent(new CustomEvent('auto-place', { detail }));
     return detail;
+  }
+
+  /** Whether the design's line lies inside the visitor's remaining hair
+   * (most of the head just behind it is hair, by the segmentation). */
+  _lineInHair() {
+    try {
+      return this._vis.lineFit()?.inHair === true;
+    } catch {
+      return false;
+    }
   }
 
   /** The interpupillary distance the visitor set (63 mm unless changed). */

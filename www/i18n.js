@@ -75,6 +75,7 @@ export const STRINGS = {
     calibrated: 'Calibrated from your pupils.',
     detected: 'Size set from your face. Drag the markers if they are off.',
     detectedHelp: 'Found your face: the hairline is placed by the usual rules. Drag any point to adjust.',
+    lineInHair: 'Your own hairline is already at or below this line, so little changes here. Try a lower line, “Density under thinning hair”, or “Full shaved head”.',
     findFace: 'Find my face again',
     autoPlaceErrors: {
       'no-face': 'We could not find a face in this photo. Tap the centre of each pupil and we will place the hairline.',
@@ -212,6 +213,7 @@ export const STRINGS = {
     calibrated: 'Calibrado con sus pupilas.',
     detected: 'Tamaño ajustado a su rostro. Arrastre los marcadores si no coinciden.',
     detectedHelp: 'Encontramos su rostro: la línea se coloca según las reglas habituales. Arrastre cualquier punto para ajustarla.',
+    lineInHair: 'Su propia línea del cabello ya está a esta altura o más abajo, así que aquí cambia poco. Pruebe una línea más baja, «Densidad bajo cabello escaso» o «Cabeza rapada completa».',
     findFace: 'Buscar mi rostro de nuevo',
     autoPlaceErrors: {
       'no-face': 'No encontramos un rostro en esta foto. Toque el centro de cada pupila y colocaremos la línea.',

@@ -91,3 +91,19 @@ test('without a face, the pupils the visitor places still get a segmentation', a
   expect(r[r.length - 1]).toBeLessThan(r[0]);
   expect(errors).toEqual([]);
 });
+
+test('a line inside the visitor\'s own hair says so and offers what fits; on a bald head it does not', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('/');
+  const message = async (name) => page.evaluate(async (name) => {
+    const el = document.querySelector('hairline-visualizer');
+    const placed = new Promise((res) => el.addEventListener('auto-place', res, { once: true }));
+    await el.loadImage(`/__photos/${name}`);
+    await placed;
+    return el.shadowRoot.querySelector('.hv-message').textContent;
+  }, name);
+  // front-receding-light-01: the default line falls inside his hair.
+  expect(await message('front-receding-light-01.jpg')).toContain('already at or below this line');
+  expect(await message('front-bald-dark-01.jpg')).toContain('Found your face');
+  expect(errors).toEqual([]);
+});

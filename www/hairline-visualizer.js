@@ -397,7 +397,12 @@ export class HairlineVisualizer extends HTMLElement {
 
   /** Without a face found, segment the photo once the visitor has placed
    * the pupils (a mean face stands in for the landmarks). */
-  async _segmentForCalibration() {
+  _segmentForCalibration() {
+    this._segmenting = this._segmentNow();
+    return this._segmenting;
+  }
+
+  async _segmentNow() {
     if (this._segmented || !this._vis || !this._photo) return;
     const vis = this._vis;
     const photo = this._photo;
@@ -406,6 +411,9 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       const models = await modelClient(this._glue, this._wasmUrls);
       const res = await models.segment(vis.workingCopy(), c);
+      // The head is refitted to the segmentation, which moves the line a
+      // little: never under a finger that is dragging it.
+      while (this._drag && this._vis === vis) await new Promise((r) => setTimeout(r, 50));
       if (this._vis !== vis || this._photo !== photo || this._segmented) return;
       this._applySegmentation(res.segmentation);
       this._suggestShade();

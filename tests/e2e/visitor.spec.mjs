@@ -78,6 +78,10 @@ test('visitor: photo → calibrate → preset → drag → paint → download; t
     const mark = await eventMark(page);
     await tapPupils(page, SHAVED_PUPILS.left, SHAVED_PUPILS.right);
     await expect(page.locator(STATUS)).toHaveText(EN.calibrated);
+    // The segmentation for the tapped pupils arrives from the model worker
+    // and refits the head (the line moves a little): wait for it before
+    // measuring where handles are.
+    await page.evaluate(async () => (await import('/hv/test-hook.js')).testHook(document.querySelector('hairline-visualizer')).segmented());
     await expect(page.locator(MESSAGE)).toHaveText(EN.calibrated);
     await expect(chip(page, 'mode', 'move')).toHaveAttribute('aria-pressed', 'true');
     await nextEvent(page, mark, 'design-change');

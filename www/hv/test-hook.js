@@ -15,6 +15,7 @@
 //   hook.view();             // {zoom, cx, cy}: the stage's zoom and centre (image px)
 //   hook.compareSplit();     // where the before/after split is (0–1)
 //   hook.ctaHref();          // cta-href as the element will follow it, or null
+//   await hook.segmented();  // a segmentation asked for after pupils were placed by hand has arrived (or failed)
 
 export function testHook(element) {
   if (!element || element.localName !== 'hairline-visualizer') throw new Error('testHook: not a <hairline-visualizer>');
@@ -29,5 +30,6 @@ export function testHook(element) {
     view: () => ({ zoom: el._view.zoom, cx: el._view.cx, cy: el._view.cy }),
     compareSplit: () => el._split,
     ctaHref: () => el._ctaHref,
+    segmented: () => el._segmenting ?? Promise.resolve(),
   };
 }

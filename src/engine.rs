@@ -511,7 +511,11 @@ impl Engine {
         let (middle, lower) = (-sn.y, sn.y - me.y);
         // A detection that puts the nose above the brows is not a face.
         (middle > 20.0 && lower > 20.0)
-            .then(|| crate::hairline::thirds(&self.design, middle, lower))
+            // The forehead is projected off a standard head: the head fitted
+            // to the photo takes its outline from hair and all, which would
+            // make the same line read differently with each hairstyle (42 to
+            // 95 mm for 80 mm over the curve on the test photos).
+            .then(|| crate::hairline::thirds(&self.design, &Head::default(), middle, lower))
     }
 
     pub fn calibration(&self) -> Option<Calibration> {

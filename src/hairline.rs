@@ -151,14 +151,16 @@ pub struct Thirds {
     pub lower_mm: f32,
     /// `balanced`, `high` (the forehead third more than 25 % longer than
     /// the mean of the others) or `low` (more than 10 % shorter). Lenient
-    /// upwards: surgeons place adult lines conservatively, a little high,
-    /// and the forehead is measured over its curve, the nose straight.
+    /// upwards: surgeons place adult lines conservatively, a little high.
     pub balance: &'static str,
 }
 
-/// The thirds for a design, given the lower two measured on the face.
-pub fn thirds(d: &Design, middle_mm: f32, lower_mm: f32) -> Thirds {
-    let upper_mm = control_points(d)[MID].y;
+/// The thirds for a design on `head`, given the lower two measured on the
+/// face. All three are measured as the photo shows them (straight, in the
+/// face's plane): the forehead's mid-frontal point is projected off the
+/// head's curve, as the nose and chin are measured straight.
+pub fn thirds(d: &Design, head: &crate::scale::Head, middle_mm: f32, lower_mm: f32) -> Thirds {
+    let upper_mm = head.project_clamped(control_points(d)[MID]).y;
     let ratio = upper_mm / ((middle_mm + lower_mm) * 0.5);
     Thirds {
         upper_mm,
@@ -499,14 +501,20 @@ mod tests {
 
     #[test]
     fn thirds_compare_the_forehead_with_the_rest_of_the_face() {
+        let head = crate::scale::Head::default();
         let mut d = Design::preset(Style::Natural);
-        let t = thirds(&d, 65.0, 68.0);
-        assert_eq!(t.upper_mm, control_points(&d)[MID].y);
+        let t = thirds(&d, &head, 65.0, 68.0);
+        // Measured straight: shorter than the 80 mm over the curve.
+        let over_curve = control_points(&d)[MID].y;
+        assert!(
+            t.upper_mm < over_curve && t.upper_mm > 0.7 * over_curve,
+            "{t:?}"
+        );
         assert_eq!(t.balance, "balanced", "{t:?}");
-        d.height_mm = 55.0;
-        assert_eq!(thirds(&d, 65.0, 68.0).balance, "low");
-        d.height_mm = 95.0;
-        assert_eq!(thirds(&d, 65.0, 68.0).balance, "high");
+        d.height_mm = 50.0;
+        assert_eq!(thirds(&d, &head, 65.0, 68.0).balance, "low");
+        d.height_mm = 120.0;
+        assert_eq!(thirds(&d, &head, 55.0, 55.0).balance, "high");
     }
 
     #[test]

@@ -134,6 +134,8 @@ struct Measured {
     /// the core calls the line inside the visitor's own hair.
     behind_hair: Option<f32>,
     in_hair: Option<bool>,
+    /// How the face's thirds read with the default line.
+    balance: Option<&'static str>,
 }
 
 fn luma(p: [u8; 4]) -> f32 {
@@ -282,7 +284,9 @@ fn measure(name: &str, path: &Path) -> Option<Measured> {
         .map(hairline_visualizer::pigment::shade_for_skin);
     let fit = e.line_fit();
     let (behind_hair, in_hair) = (fit.map(|f| f.hair), fit.map(|f| f.in_hair));
+    let balance = e.thirds().map(|t| t.balance);
     Some(Measured {
+        balance,
         in_hair,
         behind_hair,
         skin,
@@ -489,5 +493,9 @@ fn the_default_design_on_the_products_segmentation() {
             "front-receding-light-01" | "front-receding-medium-01" | "front-thinning-light-01"
         );
         assert_eq!(m.in_hair, Some(want), "{name}: line inside the hair");
+        // The line the widget places by the usual rules is never called too
+        // high for the face (the thirds measure all three straight).
+        assert_ne!(m.balance, Some("high"), "{name}: thirds after placement");
+        assert!(m.balance.is_some(), "{name}: thirds after placement");
     }
 }

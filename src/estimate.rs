@@ -49,45 +49,18 @@ pub fn estimate(photo: &Image) -> Calibration {
     );
     let skin: Vec<bool> = small.data.chunks_exact(4).map(is_skin).collect();
 
-    // Largest 4-connected skin component.
+    // Largest 4-connected skin component (the first of equal ones).
     let n = skin.len();
-    let mut label = vec![0u32; n];
-    let (mut best, mut best_size, mut next) = (0u32, 0usize, 1u32);
-    let mut stack = Vec::new();
-    for s in 0..n {
-        if !skin[s] || label[s] != 0 {
-            continue;
-        }
-        label[s] = next;
-        stack.push(s);
-        let mut size = 0;
-        while let Some(i) = stack.pop() {
-            size += 1;
-            let (x, y) = (i as u32 % sw, i as u32 / sw);
-            let mut push = |j: usize| {
-                if skin[j] && label[j] == 0 {
-                    label[j] = next;
-                    stack.push(j);
-                }
-            };
-            if x > 0 {
-                push(i - 1);
-            }
-            if x + 1 < sw {
-                push(i + 1);
-            }
-            if y > 0 {
-                push(i - sw as usize);
-            }
-            if y + 1 < sh {
-                push(i + sw as usize);
-            }
-        }
+    let (label, count) = crate::segment::filters::label4(&skin, sw as usize, sh as usize);
+    let mut sizes = vec![0usize; count as usize + 1];
+    for &l in label.iter().filter(|&&l| l != 0) {
+        sizes[l as usize] += 1;
+    }
+    let (mut best, mut best_size) = (0u32, 0usize);
+    for (l, &size) in sizes.iter().enumerate().skip(1) {
         if size > best_size {
-            best_size = size;
-            best = next;
+            (best, best_size) = (l as u32, size);
         }
-        next += 1;
     }
     if best_size < (n / 50).max(30) {
         return fallback();

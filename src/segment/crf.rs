@@ -103,20 +103,11 @@ pub fn meanfield(
     // A flat image has no contrast to go by: every weight is then γ.
     let beta = contrast_beta(lab, w, h).unwrap_or(0.0);
     // Bounding box of the region, grown by the reach of the rounds.
-    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    for (i, _) in region.iter().enumerate().filter(|(_, &r)| r) {
-        let (x, y) = (i % w, i / w);
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x + 1);
-        y1 = y1.max(y + 1);
-    }
-    if x0 == usize::MAX {
+    let Some((x0, y0, x1, y1)) =
+        super::filters::bounding_box(region.iter().copied(), w, h, ITERS + 1)
+    else {
         return out;
-    }
-    let grow = ITERS + 1;
-    let (x0, y0) = (x0.saturating_sub(grow), y0.saturating_sub(grow));
-    let (x1, y1) = ((x1 + grow).min(w), (y1 + grow).min(h));
+    };
     // Padded local grid: one ring of absent pixels (weight 0) around the box.
     let (bw, bh) = (x1 - x0, y1 - y0);
     let pw = bw + 2;

@@ -102,19 +102,11 @@ pub fn texture(l: &[f32], mask: &[f32], w: usize, h: usize) -> Vec<f32> {
     if l.len() != n || mask.len() != n {
         return out;
     }
-    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    for (i, _) in mask.iter().enumerate().filter(|(_, &m)| m != 0.0) {
-        let (x, y) = (i % w, i / w);
-        x0 = x0.min(x);
-        y0 = y0.min(y);
-        x1 = x1.max(x + 1);
-        y1 = y1.max(y + 1);
-    }
-    if x0 == usize::MAX {
+    let Some((x0, y0, x1, y1)) =
+        super::filters::bounding_box(mask.iter().map(|&m| m != 0.0), w, h, MARGIN)
+    else {
         return out;
-    }
-    let (x0, y0) = (x0.saturating_sub(MARGIN), y0.saturating_sub(MARGIN));
-    let (x1, y1) = ((x1 + MARGIN).min(w), (y1 + MARGIN).min(h));
+    };
     let (cw, ch) = (x1 - x0, y1 - y0);
     let crop = |v: &[f32]| -> Vec<f32> {
         (y0..y1)

@@ -126,6 +126,33 @@ pub fn erode(mask: &[bool], w: usize, h: usize, n: usize) -> Vec<bool> {
     d.iter().map(|&v| v as usize > n).collect()
 }
 
+/// The smallest box around the set pixels of a `w`×`h` image (`set`,
+/// row-major), grown by `margin` pixels and clipped to the image:
+/// `(x0, y0, x1, y1)`, the ends exclusive. `None` when no pixel is set.
+pub fn bounding_box(
+    set: impl Iterator<Item = bool>,
+    w: usize,
+    h: usize,
+    margin: usize,
+) -> Option<(usize, usize, usize, usize)> {
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for (i, _) in set.enumerate().filter(|&(_, on)| on) {
+        let (x, y) = (i % w, i / w);
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x + 1);
+        y1 = y1.max(y + 1);
+    }
+    (x0 != usize::MAX).then(|| {
+        (
+            x0.saturating_sub(margin),
+            y0.saturating_sub(margin),
+            (x1 + margin).min(w),
+            (y1 + margin).min(h),
+        )
+    })
+}
+
 /// Connected components of `mask` under 4-connectivity: per pixel its
 /// component `1..=count` (0 where unset), numbered in raster order of
 /// their first pixel, and `count`.

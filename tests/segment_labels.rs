@@ -31,6 +31,10 @@
 //! classes tinted (hair yellow, scalp magenta, face green, body grey).
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/png_io.rs"]
+#[allow(dead_code)] // only its writer, for the review images
+mod png_io;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -522,7 +526,7 @@ fn means(rows: &[(String, Score, Option<[f64; 4]>)]) -> [f64; 4] {
 
 fn write_review(path: &Path, work: &Image, seg: &Segmentation) {
     let (w, h) = (work.width, work.height);
-    let mut out = Vec::with_capacity((w * h * 3) as usize);
+    let mut out = Vec::with_capacity((w * h * 4) as usize);
     for (i, px) in work.data.chunks_exact(4).enumerate() {
         let tint: Option<[f32; 3]> = match Class::from_u8(seg.labels[i]) {
             Some(Class::Hair) => Some([255.0, 210.0, 0.0]),
@@ -535,15 +539,10 @@ fn write_review(path: &Path, work: &Image, seg: &Segmentation) {
             Some(t) => [0, 1, 2].map(|k| (px[k] as f32 * 0.55 + t[k] * 0.45) as u8),
             None => [px[0] / 2, px[1] / 2, px[2] / 2],
         };
-        out.extend_from_slice(&c);
+        out.extend_from_slice(&[c[0], c[1], c[2], 255]);
     }
-    let f = std::fs::File::create(path).expect("review file");
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(f), w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.write_header()
-        .and_then(|mut wr| wr.write_image_data(&out))
-        .expect("review PNG");
+    let review = Image::from_rgba(w, h, out).expect("review image");
+    png_io::write_png(path, &review).expect("review PNG");
 }
 
 /// Training on all eight photos gives the shipped weights.

@@ -26,6 +26,10 @@
 //! (red = person) for a look by eye.
 #![cfg(not(target_arch = "wasm32"))]
 
+#[path = "support/png_io.rs"]
+#[allow(dead_code)] // only its writer, for the review images
+mod png_io;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -115,7 +119,7 @@ fn read_probabilities(path: &Path) -> (u32, u32, Vec<f32>) {
 /// sees the person, with the 0.5 contour in yellow.
 fn write_review(path: &Path, img: &Image, mask: &PersonMask) {
     let (w, h) = (img.width, img.height);
-    let mut out = Vec::with_capacity((w * h * 3) as usize);
+    let mut out = Vec::with_capacity((w * h * 4) as usize);
     for y in 0..h {
         for x in 0..w {
             let p = mask.at_pixel(x, y);
@@ -132,16 +136,11 @@ fn write_review(path: &Path, img: &Image, mask: &PersonMask) {
                     (px[2] as f32 * k) as u8,
                 ]
             };
-            out.extend_from_slice(&c);
+            out.extend_from_slice(&[c[0], c[1], c[2], 255]);
         }
     }
-    let f = std::fs::File::create(path).expect("review file");
-    let mut enc = png::Encoder::new(std::io::BufWriter::new(f), w, h);
-    enc.set_color(png::ColorType::Rgb);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.write_header()
-        .and_then(|mut wr| wr.write_image_data(&out))
-        .expect("review PNG");
+    let review = Image::from_rgba(w, h, out).expect("review image");
+    png_io::write_png(path, &review).expect("review PNG");
 }
 
 #[test]

@@ -390,6 +390,18 @@ impl DistanceGrid {
         DistanceGrid { cols, rows, data }
     }
 
+    /// Every grid node: its face position (mm) and signed distance.
+    pub fn nodes(&self) -> impl Iterator<Item = (Vec2, f32)> + '_ {
+        self.data.iter().enumerate().map(|(i, &d)| {
+            let (c, r) = (i % self.cols, i / self.cols);
+            let at = Vec2::new(
+                DOMAIN_X.0 + c as f32 * GRID_MM,
+                DOMAIN_Y.0 + r as f32 * GRID_MM,
+            );
+            (at, d)
+        })
+    }
+
     /// Bilinear signed distance at face position `p` (mm). Outside the
     /// domain, far outside the scalp.
     pub fn sample(&self, p: Vec2) -> f32 {

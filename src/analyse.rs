@@ -186,9 +186,9 @@ impl Models {
 /// hair follows (on the test photos the default design then darkens 1.5 %
 /// of the hair instead of 3.0 %, tests/render_photos.rs; out of sample the
 /// mean hair IoU rises from 0.58 to 0.62, tests/segment_labels.rs). Its
-/// cost: where the first pass took a shadow for hair (the shaved head
-/// under side light) the second learns that shadow too (scalp IoU 0.83 to
-/// 0.75 there). Without enough of either sample the first pass stands.
+/// cost: where the first pass keeps some shadow as hair (the shaved head
+/// under side light) the second learns that shadow too (scalp IoU 0.95 to
+/// 0.88 there). Without enough of either sample the first pass stands.
 pub fn refine(analysis: &hair::Analysis, shipped: &HairModel) -> Segmentation {
     let first = analysis.segment(shipped);
     let forehead = analysis.forehead();

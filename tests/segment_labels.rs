@@ -222,9 +222,10 @@ const FLOORS_IN: [(&str, [f64; 4], f64); 8] = [
 ];
 /// Floor of the mean over the photos, leave-one-photo-out (hair over the
 /// six photos with hair; scalp, face, background over all eight).
-/// Measured: 0.577, 0.881, 0.845, 0.991; floors 0.03 / 0.015 / 0.015 /
-/// 0.005 below.
-const FLOOR_LOO_MEAN: [f64; 4] = [0.545, 0.865, 0.830, 0.985];
+/// Measured: 0.577, 0.896, 0.848, 0.991 (scalp 0.881 before a hair region
+/// as saturated as the forehead and no darker than its shading stopped
+/// counting as hair); floors 0.03 / 0.015 / 0.015 / 0.005 below.
+const FLOOR_LOO_MEAN: [f64; 4] = [0.545, 0.880, 0.830, 0.985];
 /// Scalp IoU floor per photo without landmarks (mean face), 0.02 below
 /// the measured 0.922, 0.908, 0.863, 0.922, 0.922, 0.887, 0.818, 0.798.
 const FLOORS_NO_LANDMARKS: [(&str, f64); 8] = [
@@ -1239,6 +1240,17 @@ fn refined_leave_one_photo_out_iou() {
             "REFINED, LEAVE-ONE-PHOTO-OUT vs the first pass alone",
             &refined
         )
+    );
+    // The shaved head under side light: its shadowed side is scalp, not
+    // hair (0.750 when it was read as hair, 0.876 since).
+    let shadowed = refined
+        .iter()
+        .find(|r| r.0 == "front-shaved-medium-01")
+        .expect("the shaved head");
+    assert!(
+        shadowed.1.iou[1] >= 0.85,
+        "front-shaved-medium-01: refined scalp IoU {:.3}",
+        shadowed.1.iou[1]
     );
     let (a, b) = (means(&first), means(&refined));
     assert!(

@@ -315,6 +315,13 @@ pub const FOREHEAD_HALF_WIDTH_MM: f32 = 20.0;
 pub const FOREHEAD_MM: (f32, f32) = (10.0, 30.0);
 /// Width of the head's rim band that hair must reach (mm; at least 2 px).
 pub const RIM_MM: f32 = 3.0;
+/// A hair region whose mean relative log2 saturation is above this…
+pub const SKIN_REGION_LS: f32 = -0.15;
+/// …and whose mean darkness below the shading field is under this is skin,
+pub const SKIN_REGION_DARK: f32 = 0.25;
+/// …when it is at least this large (mm²): wisps of hair against the
+/// backdrop and stray specks are too small to judge as a whole.
+pub const SKIN_REGION_MIN_MM2: f32 = 100.0;
 /// Grey / white hair boost: the smallest region (mm²)…
 pub const GREY_MIN_MM2: f32 = 20.0;
 /// …the desaturation threshold (log2 saturation relative to the forehead,
@@ -348,6 +355,8 @@ pub struct Analysis {
     rim: Vec<bool>,
     neck_skin: Vec<bool>,
     skin_lab: [f32; 3],
+    /// Working pixels per millimetre.
+    ppm: f32,
 }
 
 /// The person mask sampled at the centres of the working copy's pixels
@@ -620,6 +629,7 @@ pub fn analyse_traced(
         rim,
         neck_skin,
         skin_lab,
+        ppm,
     })
 }
 
@@ -809,9 +819,31 @@ impl Analysis {
         // Hair must reach the head's rim band.
         let (lbl, count) = label4(&hairp, w, h);
         let mut keep = vec![false; count as usize + 1];
+        // Per region: [sum of relative log-saturation, sum of darkness, pixels].
+        let mut cue = vec![[0.0f64; 3]; count as usize + 1];
         for i in 0..n {
+            if hairp[i] {
+                let c = &mut cue[lbl[i] as usize];
+                c[0] += f64::from(self.features[i][5]);
+                c[1] += f64::from(self.features[i][1]);
+                c[2] += 1.0;
+            }
             if self.rim[i] && hairp[i] {
                 keep[lbl[i] as usize] = true;
+            }
+        }
+        // …and, as a whole, be paler in colour or darker than the shading
+        // explains: a large region as saturated as the forehead and no darker
+        // than the head's light makes it is skin in shadow or in a cool
+        // fill light (the shaved head under side light), not hair.
+        for (k, c) in keep.iter_mut().zip(&cue) {
+            let (ls, dark) = (c[0] / c[2].max(1.0), c[1] / c[2].max(1.0));
+            let mm2 = c[2] / f64::from(self.ppm * self.ppm);
+            if mm2 >= f64::from(SKIN_REGION_MIN_MM2)
+                && ls > f64::from(SKIN_REGION_LS)
+                && dark < f64::from(SKIN_REGION_DARK)
+            {
+                *k = false;
             }
         }
         keep[0] = false;

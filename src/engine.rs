@@ -117,16 +117,24 @@ pub struct Labels {
     pub step: f32,
     pub labels: Vec<u8>,
     pub skin_lab: Option<[f32; 3]>,
+    /// How far the head's outline may be off, in image pixels (0 for an
+    /// exact outline): dots keep at least this far inside it.
+    pub outline_px: f32,
 }
 
 impl From<crate::segment::hair::Segmentation> for Labels {
     fn from(s: crate::segment::hair::Segmentation) -> Labels {
+        // The outline is the person net's, which sees the whole photo at
+        // 256 px: one of its cells is this many image pixels.
+        let outline_px =
+            s.step * s.width.max(s.height) as f32 / crate::segment::person::INPUT_SIZE as f32;
         Labels {
             width: s.width,
             height: s.height,
             step: s.step,
             labels: s.labels,
             skin_lab: s.skin_lab,
+            outline_px,
         }
     }
 }
@@ -360,6 +368,7 @@ impl Engine {
                 s.step,
                 &s.labels,
                 frame.px_per_mm,
+                s.outline_px,
                 s.skin_lab,
             )
             .ok(),
@@ -390,7 +399,7 @@ impl Engine {
             });
         }
         // Checked by building a mask once.
-        ScalpMask::from_labels(seg.width, seg.height, seg.step, &seg.labels, 1.0, None)
+        ScalpMask::from_labels(seg.width, seg.height, seg.step, &seg.labels, 1.0, 0.0, None)
             .map_err(|detail| Error::SegmentationInvalid { detail })?;
         self.segmentation = Some(seg);
         self.rebuild_mask();

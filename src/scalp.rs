@@ -317,8 +317,9 @@ impl ScalpMask {
 
     /// The mask from a segmentation of the photo: `labels` (see [`label`])
     /// on a `width`×`height` grid of `step` image pixels per cell, for a
-    /// photo of `px_per_mm` image pixels per millimetre, and the forehead's
-    /// skin colour it found.
+    /// photo of `px_per_mm` image pixels per millimetre, whose head outline
+    /// may be off by `outline_px` image pixels, and the forehead's skin
+    /// colour it found.
     ///
     /// Hairline mode may put dots on the bare scalp, fading into remaining
     /// hair ([`HAIR_FADE_MM`]) and following the head's outline
@@ -330,6 +331,7 @@ impl ScalpMask {
         step: f32,
         labels: &[u8],
         px_per_mm: f32,
+        outline_px: f32,
         skin_lab: Option<[f32; 3]>,
     ) -> Result<ScalpMask, String> {
         let n = width as usize * height as usize;
@@ -359,11 +361,14 @@ impl ScalpMask {
         let to_hair = dist(is(label::HAIR).collect());
         let to_outside = dist(head_cell.iter().map(|&c| !c).collect());
         let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        // An outline known only to `outline_px` moves the whole fade in.
+        let slack = outline_px.max(0.0) / px_per_mm;
+        let outline = (OUTLINE_MM.0 + slack, OUTLINE_MM.1 + slack);
         let mut data = vec![0u8; n];
         let mut head = vec![0u8; n];
         let mut hair = vec![0u8; n];
         for i in 0..n {
-            let edge = smoothstep(OUTLINE_MM.0, OUTLINE_MM.1, to_outside[i]);
+            let edge = smoothstep(outline.0, outline.1, to_outside[i]);
             match labels[i] {
                 label::SCALP => {
                     let d = to_hair[i];
@@ -888,7 +893,7 @@ pub(crate) mod tests {
                 }
             })
             .collect();
-        let m = ScalpMask::from_labels(w, h, 2.0, &labels, 2.0, None).unwrap();
+        let m = ScalpMask::from_labels(w, h, 2.0, &labels, 2.0, 0.0, None).unwrap();
         let at = |x: u32, y: u32| m.data[(y * w + x) as usize];
         let head = |x: u32, y: u32| m.head[(y * w + x) as usize];
         assert_eq!(at(17, 10), 255, "full density mid-scalp");
@@ -904,8 +909,14 @@ pub(crate) mod tests {
         assert_eq!(head(17, 27), 0);
         assert_eq!(head(35, 10), 255);
         assert_eq!(m.hair[(10 * w + 35) as usize], 255);
-        assert!(ScalpMask::from_labels(w, h, 2.0, &labels[1..], 2.0, None).is_err());
-        assert!(ScalpMask::from_labels(w, h, 0.0, &labels, 2.0, None).is_err());
+        assert!(ScalpMask::from_labels(w, h, 2.0, &labels[1..], 2.0, 0.0, None).is_err());
+        assert!(ScalpMask::from_labels(w, h, 0.0, &labels, 2.0, 0.0, None).is_err());
+        // An outline known only to 4 image pixels (2 mm here) moves the fade
+        // in by that much: no dots where the exact outline had full density.
+        let loose = ScalpMask::from_labels(w, h, 2.0, &labels, 2.0, 4.0, None).unwrap();
+        let loose_at = |x: u32| loose.data[(10 * w + x) as usize];
+        assert_eq!(loose_at(7), 0, "2 mm inside a loose outline");
+        assert!(loose_at(9) > 200 && loose_at(17) == 255);
     }
 
     #[test]

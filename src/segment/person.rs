@@ -28,6 +28,10 @@ pub struct PersonNet {
     graph: Graph,
 }
 
+/// The input side of the shipped model (selfie_segmentation.tflite): the
+/// person's outline is known to about one photo / `INPUT_SIZE` of a side.
+pub const INPUT_SIZE: u32 = 256;
+
 /// The net's output for one region of a photo.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersonMask {

@@ -120,6 +120,7 @@ impl Portrait {
             step: 1.0,
             labels,
             skin_lab: Some(lab([px[0], px[1], px[2]])),
+            outline_px: 0.0,
         }
     }
 }

@@ -530,13 +530,18 @@ pub fn analyse_traced(
     // Floors: a grey or flat forehead must not divide by zero.
     let satf = med(&mut fidx.iter().map(|&i| sat[i]).collect()).max(1e-3);
     let cf = med(&mut fidx.iter().map(|&i| chroma[i]).collect());
+    // The skin's own colour (for the shade suggestion) from the less lit
+    // half of the forehead: a lit forehead's upper half is shine and
+    // exposure, which read dark skin as type IV (tests/render_photos.rs).
+    let mid = med(&mut fidx.iter().map(|&i| l[i]).collect());
+    let diffuse: Vec<usize> = fidx.iter().copied().filter(|&i| l[i] <= mid).collect();
     let mut skin_lab = [0.0f64; 3];
-    for &i in &fidx {
+    for &i in &diffuse {
         for c in 0..3 {
             skin_lab[c] += lab[i][c] as f64;
         }
     }
-    let skin_lab = skin_lab.map(|v| (v / fidx.len() as f64) as f32);
+    let skin_lab = skin_lab.map(|v| (v / diffuse.len().max(1) as f64) as f32);
 
     mark("forehead reference");
 

@@ -10,6 +10,13 @@
 //! across and down the dot by forward differences: two additions per four
 //! pixels, then a clamp and a smoothstep. The blend runs in 16-bit lanes:
 //! every product fits (alpha ≤ 255, ink ≤ 256, pixel ≤ 255, factor ≤ 256).
+//!
+//! Hair lies on top of the skin, over the pigment: a pixel clearly lighter
+//! than the skin the dot sits in (a white or grey strand crossing it, a
+//! glint of shine) keeps its light. Its alpha is scaled by
+//! `clamp(8 · (top − luma), 0, 256) / 256`, with `luma` the pixel's
+//! `(77 r + 150 g + 29 b) >> 8` and `top` per dot ([`InkLanes::over`]):
+//! full above `top − 32`, none from `top` up.
 
 use crate::f4::F4;
 
@@ -19,6 +26,9 @@ const ROUND: f32 = 8_388_608.0;
 const ROUND_BITS: u32 = 0x4B00_0000;
 /// Full opacity: a dot's peak (and so its alpha) is at most this.
 pub const OPAQUE: f32 = 255.0;
+
+/// A `top` no pixel reaches: every pixel takes the dot.
+pub const NO_STRANDS: u16 = 1024;
 
 /// A pigment's per-channel darkening at full opacity, 8.8 fixed point
 /// (0 = none, 256 = to black): `256 · (255 − c) / 255`.
@@ -137,11 +147,18 @@ mod imp {
     use core::arch::wasm32::*;
 
     /// The ink for two pixels' channels: `[r g b 0 r g b 0]`.
-    pub struct InkLanes(v128);
+    pub struct InkLanes {
+        ink: v128,
+        top: v128,
+    }
 
-    impl From<Ink> for InkLanes {
-        fn from(Ink([r, g, b]): Ink) -> Self {
-            InkLanes(u16x8(r, g, b, 0, r, g, b, 0))
+    impl InkLanes {
+        /// `ink`, kept off pixels whose luma comes near `top`.
+        pub fn over(Ink([r, g, b]): Ink, top: u16) -> Self {
+            InkLanes {
+                ink: u16x8(r, g, b, 0, r, g, b, 0),
+                top: i32x4_splat(i32::from(top)),
+            }
         }
     }
 
@@ -152,18 +169,34 @@ mod imp {
     /// `group` must point to 16 writable bytes.
     #[inline(always)]
     pub unsafe fn blend4(group: *mut u8, alpha: crate::f4::F4, ink: &InkLanes) {
+        // Unaligned loads and stores are allowed for v128.
+        let ptr = group as *mut v128;
+        let px = v128_load(ptr);
+        let (lo8, hi8) = (u16x8_extend_low_u8x16(px), u16x8_extend_high_u8x16(px));
+        // Luma per pixel: pairwise products summed, then the pairs added.
+        let w = i16x8(77, 150, 29, 0, 77, 150, 29, 0);
+        let (dl, dh) = (i32x4_dot_i16x8(lo8, w), i32x4_dot_i16x8(hi8, w));
+        let luma = u32x4_shr(
+            i32x4_add(
+                i32x4_shuffle::<0, 2, 4, 6>(dl, dh),
+                i32x4_shuffle::<1, 3, 5, 7>(dl, dh),
+            ),
+            8,
+        );
+        let keep = i32x4_min(
+            i32x4_max(i32x4_shl(i32x4_sub(ink.top, luma), 3), i32x4_splat(0)),
+            i32x4_splat(256),
+        );
         let alpha = i32x4_sub(alpha.0, u32x4_splat(ROUND_BITS));
+        let alpha = u32x4_shr(i32x4_mul(alpha, keep), 8);
         // Spread per pixel in 16-bit lanes, [a0 a0 a0 a0 a1 a1 a1 a1] and
         // [a2 … a3 …], straight from the 32-bit lanes' low halves.
         let dup = v128_or(alpha, i32x4_shl(alpha, 16));
         let a01 = i32x4_shuffle::<0, 0, 1, 1>(dup, dup);
         let a23 = i32x4_shuffle::<2, 2, 3, 3>(dup, dup);
-        let f = |a: v128| i16x8_sub(u16x8_splat(256), u16x8_shr(i16x8_mul(a, ink.0), 8));
-        // Unaligned loads and stores are allowed for v128.
-        let ptr = group as *mut v128;
-        let px = v128_load(ptr);
-        let lo = u16x8_shr(i16x8_mul(u16x8_extend_low_u8x16(px), f(a01)), 8);
-        let hi = u16x8_shr(i16x8_mul(u16x8_extend_high_u8x16(px), f(a23)), 8);
+        let f = |a: v128| i16x8_sub(u16x8_splat(256), u16x8_shr(i16x8_mul(a, ink.ink), 8));
+        let lo = u16x8_shr(i16x8_mul(lo8, f(a01)), 8);
+        let hi = u16x8_shr(i16x8_mul(hi8, f(a23)), 8);
         v128_store(ptr, u8x16_narrow_i16x8(lo, hi));
     }
 }
@@ -172,11 +205,18 @@ mod imp {
 mod imp {
     use super::{Ink, ROUND_BITS};
 
-    pub struct InkLanes([u16; 3]);
+    pub struct InkLanes {
+        ink: [u16; 3],
+        top: i32,
+    }
 
-    impl From<Ink> for InkLanes {
-        fn from(ink: Ink) -> Self {
-            InkLanes(ink.0)
+    impl InkLanes {
+        /// `ink`, kept off pixels whose luma comes near `top`.
+        pub fn over(ink: Ink, top: u16) -> Self {
+            InkLanes {
+                ink: ink.0,
+                top: i32::from(top),
+            }
         }
     }
 
@@ -186,14 +226,23 @@ mod imp {
     pub unsafe fn blend4(group: *mut u8, alpha: crate::f4::F4, ink: &InkLanes) {
         let group = core::slice::from_raw_parts_mut(group, 16);
         for (px, a) in group.chunks_exact_mut(4).zip(alpha.to_array()) {
-            let a = a.to_bits().wrapping_sub(ROUND_BITS);
+            let luma = (77 * px[0] as i32 + 150 * px[1] as i32 + 29 * px[2] as i32) >> 8;
+            let keep = ((ink.top - luma) << 3).clamp(0, 256) as u32;
+            let a = (a.to_bits().wrapping_sub(ROUND_BITS) * keep) >> 8;
             // Unrolled: iterating over the ink by value spills it to the
             // stack on every pixel.
-            let [r, g, b] = ink.0.map(u32::from);
+            let [r, g, b] = ink.ink.map(u32::from);
             px[0] = ((px[0] as u32 * (256 - ((a * r) >> 8))) >> 8) as u8;
             px[1] = ((px[1] as u32 * (256 - ((a * g) >> 8))) >> 8) as u8;
             px[2] = ((px[2] as u32 * (256 - ((a * b) >> 8))) >> 8) as u8;
         }
+    }
+}
+
+impl From<Ink> for InkLanes {
+    /// `ink` on every pixel, however light.
+    fn from(ink: Ink) -> Self {
+        InkLanes::over(ink, NO_STRANDS)
     }
 }
 

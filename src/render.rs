@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::blend::{Coverage, Ink, InkLanes, OPAQUE};
+use crate::blend::{Coverage, Ink, InkLanes, NO_STRANDS, OPAQUE};
 use crate::color::{lab, lab_to_linear, to_linear};
 use crate::design::{Design, Mode};
 use crate::f4::F4;
@@ -33,6 +33,10 @@ pub struct VisibleDot {
     /// The pigment's per-channel multiply at full opacity, 8.8 fixed point
     /// (see [`Light::ink`]): the dot's own colour in the light it sits in.
     pub ink: [u16; 3],
+    /// Pixels whose luma comes near this keep their light: hair lying over
+    /// the dot (see [`crate::blend`]); [`NO_STRANDS`] where the hair is to
+    /// be shaved.
+    pub top: u16,
 }
 
 /// A field dot placed on this photo: everything about it that depends only
@@ -238,9 +242,28 @@ pub fn visible_dots(scene: &Scene, out: &mut Vec<VisibleDot>) {
                 .min(1.0),
             soft: dot.soft,
             ink: at.light.ink(pigment_linear),
+            top: match d.mode {
+                Mode::Full => NO_STRANDS,
+                Mode::Hairline | Mode::Thinning => strand_top(at.light.local),
+            },
         });
     }
 }
+
+/// The luma (0..255, `(77 r + 150 g + 29 b) / 256`) from which a pixel
+/// over a dot sitting in skin of local colour `local` (sRGB) is taken for
+/// hair on top and keeps its light: [`STRAND_GAIN`] times the skin's luma
+/// plus [`STRAND_LEVELS`] starts to spare it, 32 levels more spare it
+/// wholly.
+pub fn strand_top(local: [f32; 3]) -> u16 {
+    let luma = (77.0 * local[0] + 150.0 * local[1] + 29.0 * local[2]) / 256.0;
+    (luma * STRAND_GAIN + STRAND_LEVELS + 32.0).clamp(0.0, f32::from(NO_STRANDS)) as u16
+}
+
+/// See [`strand_top`]: skin texture and pores stay within these of the
+/// local mean; a white or grey strand over the skin does not.
+const STRAND_GAIN: f32 = 1.12;
+const STRAND_LEVELS: f32 = 6.0;
 
 /// "Buzz cut the rest": tone the visitor's remaining hair down towards their
 /// scalp's skin colour, as it would look shaved to match the SMP. Only above
@@ -441,6 +464,8 @@ struct Stamp {
     /// Top of the dot's sort bucket (output rows).
     top: f32,
     ink: [u16; 3],
+    /// See [`VisibleDot::top`].
+    over: u16,
 }
 
 /// What every dot of a frame shares: the image rectangle shown, output
@@ -572,6 +597,7 @@ impl Stamp {
                 peak: peak[i],
                 top: (bucket_top(d.y) - f.view.y) * f.k,
                 ink: pass.ink.unwrap_or(d.ink),
+                over: d.top,
             });
         }
         reach
@@ -592,7 +618,7 @@ impl Stamp {
             data,
             (first, stride),
             ((y1 - y0 + 1) as usize, width),
-            &InkLanes::from(Ink(self.ink)),
+            &InkLanes::over(Ink(self.ink), self.over),
         );
     }
 }
@@ -759,6 +785,7 @@ mod tests {
             strength: 0.8,
             soft: 1.0,
             ink: ink_on([200, 160, 140]),
+            top: NO_STRANDS,
         }];
         composite(&mut out, view, AXES, &dots, &Design::default());
         let centre = out.pixel(50, 50);
@@ -771,6 +798,52 @@ mod tests {
         // The cool cast: blue falls least.
         let c = out.pixel(50, 50);
         assert!((c[2] as f32 / 140.0) > (c[0] as f32 / 200.0));
+    }
+
+    #[test]
+    fn a_light_strand_over_a_dot_keeps_its_light() {
+        // Skin with a one-pixel white strand across the middle row: the dot
+        // darkens the skin around it but not the strand lying on top.
+        let skin = [200u8, 160, 140];
+        let mut out = Image::new(40, 40, [skin[0], skin[1], skin[2], 255]).unwrap();
+        for px in out.data[20 * 40 * 4..21 * 40 * 4].chunks_exact_mut(4) {
+            px.copy_from_slice(&[245, 245, 242, 255]);
+        }
+        let view = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 40.0,
+            h: 40.0,
+        };
+        let local = skin.map(|c| c as f32);
+        let dot = |top| VisibleDot {
+            x: 20.0,
+            y: 20.5,
+            r: 5.0,
+            sx: 1.0,
+            sy: 1.0,
+            strength: 0.9,
+            soft: 1.0,
+            ink: ink_on(skin),
+            top,
+        };
+        let mut spared = out.clone();
+        composite(
+            &mut spared,
+            view,
+            AXES,
+            &[dot(strand_top(local))],
+            &Design::default(),
+        );
+        assert_eq!(spared.pixel(20, 20), [245, 245, 242, 255], "the strand");
+        assert!(
+            spared.pixel(20, 22)[0] < 150,
+            "the skin beside it takes the dot"
+        );
+        // Where the hair is to be shaved (full mode) the dot covers it.
+        composite(&mut out, view, AXES, &[dot(NO_STRANDS)], &Design::default());
+        assert!(out.pixel(20, 20)[0] < 180);
+        assert_eq!(out.pixel(20, 22), spared.pixel(20, 22));
     }
 
     #[test]
@@ -787,6 +860,7 @@ mod tests {
             strength: 1.0,
             soft: 1.0,
             ink: ink_on([200, 200, 200]),
+            top: NO_STRANDS,
         };
         let draw = |x: f32, w: u32| {
             let mut out = Image::new(w, 12, [200, 200, 200, 255]).unwrap();
@@ -835,6 +909,7 @@ mod tests {
                     strength: 0.5,
                     soft: 1.0,
                     ink: ink_on([200, 200, 200]),
+                    top: NO_STRANDS,
                 }],
                 &Design::default(),
             );

@@ -767,12 +767,13 @@ mod bench {
             let r = design.dot_mm * 0.5 * look.size * px_per_mm;
             // The default pigment's colour on this skin.
             let shade = crate::pigment::parse_shade(&design.shade).map_err(Error::internal)?;
-            let ink = crate::pigment::Light::read(
+            let light = crate::pigment::Light::read(
                 [196u8, 146, 116].map(crate::color::to_linear),
                 None,
                 true,
-            )
-            .ink(shade.linear(look.darken));
+            );
+            let ink = light.ink(shade.linear(look.darken));
+            let top = crate::render::strand_top(light.local);
             let mut rng = crate::rng::Rng::new(7);
             let mut dots = Vec::with_capacity(count as usize);
             let (cols, rows) = (
@@ -791,6 +792,7 @@ mod bench {
                         strength: 0.67 * (1.0 + jitter(0.3)),
                         soft: 1.0 + jitter(0.4),
                         ink,
+                        top,
                     });
                 }
             }

@@ -81,12 +81,23 @@ pub fn place(
     // The local colour is averaged over nine samples about half a
     // millimetre apart (a dot's width), so skin texture does not decide it.
     let spread = (0.5 * frame.px_per_mm()).max(1.0);
+    // No design shows a dot ranked past the highest density allowed.
+    let u_max = field.threshold(crate::limits::DENSITY.max as f32);
     let mut placed: Vec<Placed> = field
         .dots
         .iter()
         .filter_map(|dot| {
+            if dot.u >= u_max {
+                return None;
+            }
             let p = Vec2::new(dot.x, dot.y);
             let (q, (sx, sy)) = frame.project(p)?;
+            // Off the head no mode, zone or density shows a dot: skip its
+            // colour (most of the work here, for a third of the field).
+            let head = mask.map_or(1.0, |m| m.sample_head(q));
+            if head <= 0.0 {
+                return None;
+            }
             let skin = match (photo, skin_model) {
                 (Some(im), Some(model))
                     if q.x >= 0.0
@@ -114,7 +125,7 @@ pub fn place(
                 sx,
                 sy,
                 mask: mask.map_or(1.0, |m| m.sample(q)),
-                head: mask.map_or(1.0, |m| m.sample_head(q)),
+                head,
                 skin,
                 noise: edge_noise(p, field.seed),
                 light,
@@ -129,11 +140,13 @@ pub fn place(
 /// apart around `q`, clamped to the image.
 fn local_colour(im: &Image, q: Vec2, spread: f32) -> [f32; 3] {
     let (w, h) = (im.width as f32 - 1.0, im.height as f32 - 1.0);
+    let stride = im.width as usize * 4;
+    let cols = [-spread, 0.0, spread].map(|dx| (q.x + dx).clamp(0.0, w) as usize * 4);
     let mut sum = [0.0f32; 3];
     for dy in [-spread, 0.0, spread] {
-        for dx in [-spread, 0.0, spread] {
-            let (x, y) = ((q.x + dx).clamp(0.0, w), (q.y + dy).clamp(0.0, h));
-            let p = im.pixel(x as u32, y as u32);
+        let row = &im.data[(q.y + dy).clamp(0.0, h) as usize * stride..][..stride];
+        for &x in &cols {
+            let p = &row[x..x + 3];
             for c in 0..3 {
                 sum[c] += to_linear(p[c]);
             }

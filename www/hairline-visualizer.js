@@ -335,7 +335,16 @@ export class HairlineVisualizer extends HTMLElement {
       // The photo changed meanwhile: this face is stale.
       if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
       r = vis.placeLocated(res.face);
+      // The scalp mask and the dots on it each get a task of their own,
+      // so a phone's page keeps painting and taking input between them.
+      await nextTask();
+      if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
       this._applySegmentation(res.segmentation);
+      await nextTask();
+      if (this._vis !== vis || this._photo !== photo) throw new VisualizerError('cancelled', t.errors.cancelled);
+      try {
+        vis.prepareDots();
+      } catch { /* the render reports it */ }
     } catch (e) {
       if (e instanceof VisualizerError) throw e;
       if (!e.code) {

@@ -3,7 +3,7 @@
 //! dots go) that the renderer samples per dot for feathering.
 
 use crate::design::{Design, Style, CONTROL_POINTS};
-use crate::geom::{segment_dist2, smoothstep, Vec2};
+use crate::geom::{smoothstep, Vec2};
 use crate::rng::hash01;
 use crate::scatter::{DOMAIN_X, DOMAIN_Y};
 
@@ -346,12 +346,20 @@ impl DistanceGrid {
             let x1 = (gx(a.x.max(b.x)) + band).min(cols as isize - 1);
             let y0 = (gy(a.y.min(b.y)) - band).max(0);
             let y1 = (gy(a.y.max(b.y)) + band).min(rows as isize - 1);
+            // segment_dist2 unrolled with the segment's constants hoisted:
+            // this runs for every node near every segment on each drag frame.
+            let ab = b.minus(a);
+            let l2 = ab.dot(ab);
+            let inv = if l2 > 0.0 { 1.0 / l2 } else { 0.0 };
             for j in y0..=y1 {
-                let y = DOMAIN_Y.0 + j as f32 * GRID_MM;
+                let py = DOMAIN_Y.0 + j as f32 * GRID_MM - a.y;
+                let row = &mut data[j as usize * cols..][..cols];
                 for i in x0..=x1 {
-                    let x = DOMAIN_X.0 + i as f32 * GRID_MM;
-                    let (d2, _) = segment_dist2(Vec2::new(x, y), a, b);
-                    let c = &mut data[j as usize * cols + i as usize];
+                    let px = DOMAIN_X.0 + i as f32 * GRID_MM - a.x;
+                    let t = ((px * ab.x + py * ab.y) * inv).clamp(0.0, 1.0);
+                    let (dx, dy) = (px - ab.x * t, py - ab.y * t);
+                    let d2 = dx * dx + dy * dy;
+                    let c = &mut row[i as usize];
                     if d2 < *c {
                         *c = d2;
                     }
@@ -425,6 +433,20 @@ mod tests {
 
     fn grid_for(d: &Design) -> DistanceGrid {
         DistanceGrid::build(&curve(&control_points(d), 16))
+    }
+
+    #[test]
+    fn grid_nodes_hold_the_distance_to_the_nearest_segment() {
+        let line = curve(&control_points(&Design::default()), 16);
+        let grid = DistanceGrid::build(&line);
+        for (at, d) in grid.nodes().step_by(37) {
+            let nearest = line
+                .windows(2)
+                .map(|w| crate::geom::segment_dist2(at, w[0], w[1]).0)
+                .fold(BAND * BAND, f32::min)
+                .sqrt();
+            assert!((d.abs() - nearest).abs() < 1e-3, "{at:?}: {d} vs {nearest}");
+        }
     }
 
     #[test]

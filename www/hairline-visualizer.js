@@ -646,6 +646,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._redo = [];
     this._calTaps = [];
     this._drag = null;
+    this._dragFrame = null;
     this._pointers.clear();
     this._noFace = false;
     this._autoPlacePending = false;
@@ -1384,6 +1385,9 @@ export class HairlineVisualizer extends HTMLElement {
 
   /** The layout of the photo in the stage (CSS px): scale and offset. */
   _layout() {
+    // While the overlay is drawn its layout is read once (reading the
+    // stage's size after each SVG change would lay the page out again).
+    if (this._layoutNow) return this._layoutNow;
     const w = this._stage.clientWidth || 1;
     const h = this._stage.clientHeight || 1;
     if (!this._photo) return { w, h, scale: 1, ox: 0, oy: 0 };
@@ -1393,8 +1397,11 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   _toImage(e) {
-    const r = this._stage.getBoundingClientRect();
-    const L = this._layout();
+    // During a drag the stage stays put: its box is read once, at the
+    // pointer's going down, not after every frame's changes.
+    const f = this._dragFrame;
+    const r = f?.rect || this._stage.getBoundingClientRect();
+    const L = f?.layout || this._layout();
     return { x: (e.clientX - r.left - L.ox) / L.scale, y: (e.clientY - r.top - L.oy) / L.scale };
   }
 
@@ -1451,6 +1458,7 @@ export class HairlineVisualizer extends HTMLElement {
       this._cancelDrag();
       const [a, b] = [...this._pointers.values()];
       this._drag = { kind: 'pinch', dist: Math.hypot(a.x - b.x, a.y - b.y), zoom: this._view.zoom };
+      this._dragFrame = null;
       return;
     }
     const p = this._toImage(e);
@@ -1476,6 +1484,9 @@ export class HairlineVisualizer extends HTMLElement {
     } else {
       this._drag = { kind: 'pan', x: e.clientX, y: e.clientY, cx: this._view.cx, cy: this._view.cy };
     }
+    // Pans and pinches move the photo in the stage; the other drags do not.
+    const still = this._drag && this._drag.kind !== 'pan';
+    this._dragFrame = this._drag ? { rect: this._stage.getBoundingClientRect(), layout: still ? this._layout() : null } : null;
   }
 
   _pointerMove(e) {
@@ -1516,6 +1527,7 @@ export class HairlineVisualizer extends HTMLElement {
     const d = this._drag;
     if (this._pointers.size > 0 && d?.kind === 'pinch') return;
     this._drag = null;
+    this._dragFrame = null;
     if (!d) return;
     if (d.kind === 'pupil' && d.moved && d.to) {
       const c = this._vis.calibration();
@@ -1530,6 +1542,7 @@ export class HairlineVisualizer extends HTMLElement {
   _cancelDrag() {
     if (this._drag?.kind === 'brush' || this._drag?.kind === 'point') this._committed();
     this._drag = null;
+    this._dragFrame = null;
   }
 
   _calTap(p) {
@@ -1696,10 +1709,9 @@ export class HairlineVisualizer extends HTMLElement {
       canvas.width = pw;
       canvas.height = ph;
     }
-    canvas.style.left = `${x0 * L.scale + L.ox}px`;
-    canvas.style.top = `${y0 * L.scale + L.oy}px`;
-    canvas.style.width = `${cssW}px`;
-    canvas.style.height = `${cssH}px`;
+    // Set only what changed: each style write makes the page recompute.
+    const box = { left: `${x0 * L.scale + L.ox}px`, top: `${y0 * L.scale + L.oy}px`, width: `${cssW}px`, height: `${cssH}px` };
+    for (const [k, v] of Object.entries(box)) if (canvas.style[k] !== v) canvas.style[k] = v;
 
     const t0 = performance.now();
     this._vis.setView(x0, y0, x1 - x0, y1 - y0, pw, ph);
@@ -1742,14 +1754,23 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   _drawOverlay(pupilDrag) {
+    this._layoutNow = this._layout();
+    try {
+      this._drawOverlayNow(pupilDrag);
+    } finally {
+      this._layoutNow = null;
+    }
+  }
+
+  _drawOverlayNow(pupilDrag) {
     const has = this._vis && this._photo;
     const L = this._layout();
     this._overlay.setAttribute('viewBox', `0 0 ${L.w} ${L.h}`);
     this._overlay.setAttribute('width', L.w);
     this._overlay.setAttribute('height', L.h);
-    this._handlesG.replaceChildren();
     this._pupilsG.replaceChildren();
     if (!has) {
+      this._handlesG.replaceChildren();
       this._pathEl.setAttribute('d', '');
       return;
     }
@@ -1762,23 +1783,32 @@ export class HairlineVisualizer extends HTMLElement {
     }
     this._pathEl.setAttribute('d', this._noFace ? '' : dstr);
     const pts = this._noFace ? [] : this._vis.controlPoints();
+    // The handles are made once and moved after: rebuilding them on every
+    // frame of a drag made the page lay out its SVG again each time.
+    if (this._handlesG.children.length !== pts.length / 2) {
+      this._handlesG.replaceChildren();
+      for (let i = 0; i < pts.length / 2; i++) {
+        const g = svg('g', { class: 'hv-handle', 'data-point': i, tabindex: 0, role: 'button' });
+        g.append(svg('circle', { r: 22, class: 'hv-hit' }), svg('circle', { r: i === 3 ? 8 : 6.5, class: 'hv-dot' }));
+        g.addEventListener('keydown', (e) => {
+          const step = e.shiftKey ? 5 : 0.5;
+          const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+          const m = moves[e.key];
+          if (!m) return;
+          e.preventDefault();
+          this._movePointBy(i, m[0], m[1]);
+        });
+        this._handlesG.append(g);
+      }
+    }
     for (let i = 0; i < pts.length / 2; i++) {
       const s = this._toStage(pts[i * 2], pts[i * 2 + 1]);
-      const g = svg('g', {
-        class: 'hv-handle', 'data-point': i, tabindex: 0, role: 'button', 'aria-roledescription': t.handleRole,
-        'aria-label': t.point(t.pointNames[i]), transform: `translate(${s.x.toFixed(1)},${s.y.toFixed(1)})`,
-      });
-      g.append(svg('circle', { r: 22, class: 'hv-hit' }), svg('circle', { r: i === 3 ? 8 : 6.5, class: 'hv-dot' }));
-      g.addEventListener('keydown', (e) => {
-        const step = e.shiftKey ? 5 : 0.5;
-        const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-        const m = moves[e.key];
-        if (!m) return;
-        e.preventDefault();
-        this._movePointBy(i, m[0], m[1]);
-        requestAnimationFrame(() => this._handlesG.querySelector(`[data-point="${i}"]`)?.focus());
-      });
-      this._handlesG.append(g);
+      const g = this._handlesG.children[i];
+      const attrs = {
+        'aria-roledescription': t.handleRole, 'aria-label': t.point(t.pointNames[i]),
+        transform: `translate(${s.x.toFixed(1)},${s.y.toFixed(1)})`,
+      };
+      for (const [k, v] of Object.entries(attrs)) if (g.getAttribute(k) !== v) g.setAttribute(k, v);
     }
     // Pupil markers: draggable to refine the calibration.
     const c = this._vis.calibration();

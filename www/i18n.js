@@ -388,7 +388,7 @@ const DESIGN_ERRORS = {
     'design-not-json': () => 'it is not a design file (not valid JSON)',
     'design-not-object': () => 'it is not a design file',
     'design-no-version': (p, n) => `it has no design version (this widget reads version ${n(p.supported)})`,
-    'design-version': (p, n) => `design version ${p.got} is not supported (this widget reads version ${n(p.supported)})`,
+    'design-version': (p, n) => `design version ${n(p.got)} is not supported (this widget reads version ${n(p.supported)})`,
     'design-unknown-field': (p, n, f) => `it has a setting this widget does not know (${f(p.field)})`,
     'design-missing-field': (p, n, f) => `the ${f(p.field)} is missing`,
     'design-wrong-value': (p, n, f) => `the ${f(p.field)} has a value this widget cannot use`,
@@ -407,7 +407,7 @@ const DESIGN_ERRORS = {
     'design-not-json': () => 'no es un archivo de diseño (no es JSON válido)',
     'design-not-object': () => 'no es un archivo de diseño',
     'design-no-version': (p, n) => `no indica la versión del diseño (este visualizador lee la versión ${n(p.supported)})`,
-    'design-version': (p, n) => `la versión ${p.got} del diseño no es compatible (este visualizador lee la versión ${n(p.supported)})`,
+    'design-version': (p, n) => `la versión ${n(p.got)} del diseño no es compatible (este visualizador lee la versión ${n(p.supported)})`,
     'design-unknown-field': (p, n, f) => `contiene un ajuste que este visualizador no conoce (${f(p.field)})`,
     'design-missing-field': (p, n, f) => `falta: ${f(p.field)}`,
     'design-wrong-value': (p, n, f) => `el valor de «${f(p.field)}» no se puede usar`,
@@ -432,7 +432,8 @@ export function designError(lang, code, params = {}) {
   const phrase = DESIGN_ERRORS[base][code];
   if (!phrase) return null;
   const fmt = new Intl.NumberFormat(base, { maximumFractionDigits: 3 });
-  const n = (x) => (typeof x === 'number' ? fmt.format(x) : String(x));
+  // The core sends a version as it was written: a number in a string.
+  const n = (x) => (typeof x === 'number' || /^-?\d+(\.\d+)?$/.test(x) ? fmt.format(Number(x)) : String(x));
   const f = (field) => FIELDS[base][field] || field;
   const unit = params.unit && (UNITS[base][params.unit] || params.unit);
   return phrase({ ...params, unit }, n, f);

@@ -277,9 +277,9 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       text = typeof design === 'string' ? design : JSON.stringify(design);
     } catch {
-      throw new VisualizerError('invalid-design', visitorMessage(this.getAttribute('lang'), { code: 'design-not-object' }), { code: 'design-not-object' });
+      throw new VisualizerError('invalid-design', 'the design must be a JSON object');
     }
-    if (typeof text !== 'string') throw new VisualizerError('invalid-design', visitorMessage(this.getAttribute('lang'), { code: 'design-not-object' }), { code: 'design-not-object' });
+    if (typeof text !== 'string') throw new VisualizerError('invalid-design', 'the design must be a JSON object');
     if (!this._vis) {
       // Checked when the core is ready; keep the last one.
       JSON.parse(text);
@@ -289,7 +289,9 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       this._vis.setDesign(text);
     } catch (e) {
-      throw new VisualizerError('invalid-design', visitorMessage(this.getAttribute('lang'), e), e);
+      // For the host page's developer: the core's own words; the visitor's
+      // are made from e.code and e.params where the element shows one.
+      throw new VisualizerError('invalid-design', String(e.message || e), e);
     }
     this._shadeChosen = true;
     this._committed();
@@ -306,7 +308,7 @@ export class HairlineVisualizer extends HTMLElement {
       const ipd = ipdMm === undefined ? this._defaults.ipdMm : Number(ipdMm);
       this._vis.setCalibration(leftPupil.x, leftPupil.y, rightPupil.x, rightPupil.y, ipd, 'visitor');
     } catch (e) {
-      throw new VisualizerError('invalid-calibration', visitorMessage(this.getAttribute('lang'), e), e);
+      throw new VisualizerError('invalid-calibration', String(e.message || e), e); // for the developer, as above
     }
     this._segmentForCalibration();
     this._committed();

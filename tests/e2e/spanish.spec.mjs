@@ -237,29 +237,29 @@ test('a Spanish visitor walks every control, message and error path and never re
   await page.locator(DESIGN_INPUT).setInputFiles({ name: 'grande.json', mimeType: 'application/json', buffer: Buffer.alloc(4_000_001, 32) });
   await expectMessage('a design file too large', STRINGS.es.errors.badDesign);
 
-  // Core validation through the API: the thrown errors read in Spanish too.
-  // (A call without points at all is the host page's bug, not the
-  // visitor's, and keeps its message for the developer.)
+  // Core validation through the API: the thrown errors are for the host
+  // page's developer (the core's words), and carry the core's code and
+  // params, from which the visitor's message is made in Spanish.
   const thrown = await page.evaluate(({ left, right }) => {
     const el = document.querySelector('hairline-visualizer');
-    const msg = (f) => {
+    const err = (f) => {
       try {
         f();
         return null;
       } catch (e) {
-        return `${e.code}|${e.message}`;
+        return { code: e.code, reason: e.reason, params: e.params };
       }
     };
     return [
-      msg(() => el.setCalibration({ leftPupil: left, rightPupil: right, ipdMm: 20 })),
-      msg(() => el.setCalibration({ leftPupil: left, rightPupil: { x: 99999, y: 5 } })),
-      msg(() => el.setDesign({ ...el.getDesign(), dot_mm: 7 })),
-      msg(() => el.setDesign(5)),
+      err(() => el.setCalibration({ leftPupil: left, rightPupil: right, ipdMm: 20 })),
+      err(() => el.setCalibration({ leftPupil: left, rightPupil: { x: 99999, y: 5 } })),
+      err(() => el.setDesign({ ...el.getDesign(), dot_mm: 7 })),
     ];
   }, { left: SHAVED_PUPILS.left, right: SHAVED_PUPILS.right });
-  for (const m of thrown) expect(m).not.toBeNull();
-  expect(english(thrown.map((m) => m.split('|')[1]))).toEqual([]);
-  expect(thrown[0]).toContain('entre');
+  expect(thrown.map((e) => e?.reason)).toEqual(['ipd-out-of-range', 'pupil-outside', 'out-of-range']);
+  const phrased = thrown.map((e) => visitorMessage('es', e));
+  expect(english(phrased)).toEqual([]);
+  expect(phrased[0]).toContain('entre');
 
   // An export that fails (the browser cannot encode the image).
   await page.evaluate(() => {

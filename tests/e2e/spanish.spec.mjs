@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STRINGS, coreErrorCodes, visitorMessage } from '../../www/i18n.js';
-import { canvasBytes, pdfBytes } from './input-fixtures.mjs';
+import { canvasBytes, heicBytes, pdfBytes } from './input-fixtures.mjs';
 import { CANVAS, FILE_INPUT, HV, SHAVED, SHAVED_PUPILS, choosePhoto, imageToScreen, photoPath, recordEvents, setRange, watchErrors } from './helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -134,6 +134,8 @@ test('a Spanish visitor walks every control, message and error path and never re
   const input = page.locator(FILE_INPUT);
   await input.setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
   await expectMessage('a PDF', STRINGS.es.errors.notImage);
+  await input.setInputFiles({ name: 'IMG_0001.HEIC', mimeType: 'image/heic', buffer: heicBytes() });
+  await expectMessage('a HEIC photo', STRINGS.es.errors.heic);
   const jpeg = await canvasBytes(page, { width: 640, height: 480, type: 'image/jpeg' });
   await input.setInputFiles({ name: 'cut.jpg', mimeType: 'image/jpeg', buffer: jpeg.subarray(0, 300) });
   await expectMessage('a cut JPEG', STRINGS.es.errors.corrupt.slice(0, 30));

@@ -119,3 +119,24 @@ test('a long clinic name and a design full of painted strokes still fit: the app
   expect(layout.overflows).toEqual([]);
   expect(layout.runs.map((x) => x.text)).toContain(STRINGS.es.briefSheet.appendixCut);
 });
+
+test('a photo cropped at the brows: the line lies above it, and the brief still paints, with the map and the pair empty where there is no photo', async ({ page }) => {
+  test.setTimeout(90_000);
+  const r = await page.evaluate(async () => {
+    const { testHook } = await import('/hv/test-hook.js');
+    const el = document.querySelector('hairline-visualizer');
+    el.setAttribute('auto-place', 'off');
+    // The shaved portrait from just above the brows down.
+    const src = await createImageBitmap(await (await fetch('/__photos/front-shaved-dark-01.jpg')).blob());
+    const c = new OffscreenCanvas(450, 300);
+    c.getContext('2d').drawImage(src, 0, -170);
+    await el.loadImage(await createImageBitmap(c));
+    el.setCalibration({ leftPupil: { x: 177, y: 40 }, rightPupil: { x: 292, y: 46 } });
+    const g = testHook(el).core().briefGeometry();
+    const blob = await el.designBrief();
+    return { mfpY: g.midFrontalPx.y, type: blob.type, overflows: testHook(el).briefLayout().overflows };
+  });
+  expect(r.mfpY).toBeLessThan(-60); // the mid-frontal point is well above the photo
+  expect(r.type).toBe('image/png');
+  expect(r.overflows).toEqual([]);
+});

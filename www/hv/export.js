@@ -61,6 +61,9 @@ export function renderRect(host, rect, k) {
   const ph = Math.max(1, Math.round((y1 - y0) * k));
   const before = new OffscreenCanvas(pw, ph);
   const after = new OffscreenCanvas(pw, ph);
+  // Nothing of the photo there (a line placed above a tightly cropped
+  // photo): blank, transparent canvases.
+  if (x1 - x0 < 1 || y1 - y0 < 1) return { before, after, x: 0, y: 0 };
   try {
     host._vis.setView(x0, y0, x1 - x0, y1 - y0, pw, ph);
     host._vis.renderPreview();

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STRINGS } from '../../www/i18n.js';
+import { qrEncode } from '../../www/hv/qr.js';
 import { watchErrors } from './helpers.mjs';
 
 const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'brief');
@@ -42,8 +43,25 @@ async function brief(page, photo, lang, { clinic = 'Clínica Capilar Hernández-
     const bmp = await createImageBitmap(blob);
     const size = [blob.type, bmp.width, bmp.height];
     const hook = testHook(el);
+    const layout = hook.briefLayout();
+    // The QR code as the sheet shows it: each module's centre, dark or light.
+    let qrModules = null;
+    if (layout.qr) {
+      const { x, y, px, size: n } = layout.qr;
+      const ctx = new OffscreenCanvas(bmp.width, bmp.height).getContext('2d');
+      ctx.drawImage(bmp, 0, 0);
+      const data = ctx.getImageData(x, y, (n + 8) * px, (n + 8) * px).data;
+      const w = (n + 8) * px;
+      qrModules = [];
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < n; c++) {
+          const i = (((r + 4) * px + (px >> 1)) * w + (c + 4) * px + (px >> 1)) * 4;
+          qrModules.push(data[i] < 128 ? 1 : 0);
+        }
+      }
+    }
     return {
-      how, size, png: btoa(bin), layout: hook.briefLayout(), design: el.getDesign(),
+      how, size, png: btoa(bin), layout, design: el.getDesign(), qrModules, link: el.shareLink(),
       geometry: hook.core().briefGeometry(),
     };
   }, { photo, lang, clinic });
@@ -76,6 +94,10 @@ for (const lang of ['en', 'es']) {
       for (const mm of [L.midFrontal.y, L.cornerWidthMm, ...L.cornerToTempleMm]) expect(texts).toContain(cm(mm));
       expect(texts).toContain(`A–B  ${cm(L.midToCornerMm[0])}`);
       expect(texts).toContain(`D–E  ${cm(L.templeWidthMm)}`);
+      // The QR code holds the share link, drawn module for module.
+      expect(r.layout.qr?.text).toBe(r.link);
+      expect(r.layout.qr.px).toBeGreaterThanOrEqual(2);
+      expect(r.qrModules.join('')).toBe(Array.from(qrEncode(r.link, { ecl: 'M' }).modules).join(''));
       // One decimal separator per language, never the other one. The
       // appendix (the design file, in monospace) is data, not prose.
       const prose = runs.filter((x) => !x.font.includes('monospace')).map((x) => x.text);

@@ -12,6 +12,8 @@
 // it must fit (ctx.measureText) and records the runs and any overflow; the
 // test hook hands them to the browser tests (tests/e2e/brief.spec.mjs).
 
+import { qrEncode } from './qr.js';
+
 const W = 1240;
 const H = 1754;
 const M = 60;
@@ -136,7 +138,9 @@ function arrow(ctx, a, b, { color = INK, width = 2, ends = true } = {}) {
  * Paint the brief. `data`: {t (strings), clinic, date, design, calibration,
  * thirds, geometry (Visualizer.briefGeometry()), noLine (no face found
  * yet: the photo without a line), render(rect, k) (a rect of the photo at
- * k sheet px per image px, see export.js renderRect), num(x, digits)}.
+ * k sheet px per image px, see export.js renderRect), num(x, digits),
+ * shareLink (the design's link, drawn as a QR code when it fits)}.
+ * The QR code's geometry is returned too (layout.qr), for the tests.
  * Returns {canvas, layout: {runs, overflows}}.
  */
 export async function paintBrief(data) {
@@ -313,7 +317,22 @@ export async function paintBrief(data) {
   // ---- before and after at the map's scale, around the mid-frontal point
   const py = bottom + 20;
   s.text(b.pair, M, py, CW, { font: `700 24px ${SANS}` });
-  const pw = (CW - 20) / 2, ph = 290;
+  // The share link as a QR code beside the pair, when it fits at two
+  // pixels a module or more (a design with many painted strokes makes a
+  // link too long: the appendix below still carries the design).
+  const qrBox = 230;
+  let qr = null;
+  if (data.shareLink) {
+    try {
+      const code = qrEncode(data.shareLink, { ecl: 'M' });
+      const px = Math.floor(qrBox / (code.size + 8));
+      if (px >= 2) qr = { ...code, px };
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e; // too long for any QR code
+    }
+  }
+  const ph = 290;
+  const pw = qr ? (CW - 40 - qrBox) / 2 : (CW - 20) / 2;
   // Centred on the mid-frontal point, a little more below it than above:
   // the line, the dots behind it and the forehead in front.
   const around = { x: g.midFrontalPx.x - pw / k / 2, y: g.midFrontalPx.y - (ph / k) * 0.4, w: pw / k, h: ph / k };
@@ -324,6 +343,19 @@ export async function paintBrief(data) {
     ctx.fillRect(x, top2, pw, ph);
     ctx.drawImage(canvas, x + pair.x, top2 + pair.y);
     s.label(name, x + 50, top2 + 22, { x, y: top2, w: pw, h: ph });
+  }
+  if (qr) {
+    const side = (qr.size + 8) * qr.px;
+    const qx = M + CW - qrBox + Math.floor((qrBox - side) / 2), qy = py + 14;
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(qx, qy, side, side);
+    ctx.fillStyle = '#000000';
+    for (let y = 0; y < qr.size; y++) {
+      for (let x = 0; x < qr.size; x++) {
+        if (qr.modules[y * qr.size + x]) ctx.fillRect(qx + (x + 4) * qr.px, qy + (y + 4) * qr.px, qr.px, qr.px);
+      }
+    }
+    s.para(b.qr, M + CW - qrBox, qy + side + 18, qrBox, 19, { font: `400 15px ${SANS}`, color: MUTED, maxLines: 3, bottom: py + 14 + ph });
   }
 
   // ---- appendix: the design file, small
@@ -339,5 +371,6 @@ export async function paintBrief(data) {
   if (lines.length > maxLines) shown[maxLines - 1] = b.appendixCut;
   shown.forEach((line, i) => s.text(line, M, ay + 20 + i * 15, CW, { font: `400 12px ui-monospace, monospace`, color: '#333' }));
 
-  return { canvas: s.canvas, layout: { runs: s.runs, overflows: s.overflows, page: { width: W, height: H } } };
+  const qrLayout = qr && { version: qr.version, size: qr.size, px: qr.px, x: M + CW - qrBox + Math.floor((qrBox - (qr.size + 8) * qr.px) / 2), y: py + 14, text: data.shareLink };
+  return { canvas: s.canvas, layout: { runs: s.runs, overflows: s.overflows, page: { width: W, height: H }, qr: qrLayout } };
 }

@@ -143,6 +143,7 @@ export async function designBrief(host) {
     noLine: !!host._noFace,
     render: (rect, k) => renderRect(host, rect, k),
     num: (x, digits) => formatNumber(t, x, digits),
+    shareLink: host.shareLink(),
   });
   lastBriefLayout.set(host, sheet.layout);
   return sheet.canvas.convertToBlob({ type: 'image/png' });

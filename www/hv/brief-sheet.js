@@ -4,9 +4,9 @@
 // artist measures them with a ruler from the glabella before drawing the
 // line with a pencil: A the mid-frontal point, B and C the frontotemporal
 // corners, D and E the temple points (src/hairline.rs, `landmarks`). Below
-// it the measurements, before and after at the map's scale, the pigment,
-// dot size and density, the session plan, and the design file as a small
-// appendix.
+// it the measurements, before and after at the map's scale with the share
+// link as a QR code beside them (./qr.js), the pigment, dot size and
+// density, the session plan, and the design file as a small appendix.
 //
 // Every text run goes through one Sheet, which measures it against the box
 // it must fit (ctx.measureText) and records the runs and any overflow; the

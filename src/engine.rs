@@ -38,6 +38,21 @@ pub struct RenderStats {
     pub dots: u32,
 }
 
+/// The brief's geometry (see [`Engine::brief_geometry`]): image pixels
+/// beside the face millimetres an artist measures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BriefGeometry {
+    pub landmarks: hairline::Landmarks,
+    pub glabella_px: Vec2,
+    pub mid_frontal_px: Vec2,
+    pub corners_px: [Vec2; 2],
+    pub temples_px: [Vec2; 2],
+    pub px_per_mm: f32,
+    /// The line between the temporal points, `[x0, y0, x1, y1, …]`.
+    pub line_px: Vec<f32>,
+}
+
 /// Where the preview looks: a rectangle of the photo shown at a size.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct View {
@@ -639,6 +654,24 @@ impl Engine {
             .collect()
     }
 
+    /// What the artist's brief draws: the line's landmarks in face mm and
+    /// where they, the glabella and the line show in the photo, or `None`
+    /// without a photo.
+    pub fn brief_geometry(&self) -> Option<BriefGeometry> {
+        let f = self.view()?;
+        let l = hairline::landmarks(&self.design);
+        let px = |p: Vec2| f.to_image(p);
+        Some(BriefGeometry {
+            landmarks: l,
+            glabella_px: px(Vec2::new(0.0, 0.0)),
+            mid_frontal_px: px(l.mid_frontal),
+            corners_px: l.corners.map(px),
+            temples_px: l.temples.map(px),
+            px_per_mm: self.frame()?.px_per_mm,
+            line_px: self.hairline_px(),
+        })
+    }
+
     /// The hairline between the temporal points in image pixels (x, y pairs).
     pub fn hairline_px(&self) -> Vec<f32> {
         let Some(f) = self.view() else {
@@ -977,6 +1010,29 @@ mod tests {
         assert!(changed > 1000);
         e.release_full();
         assert!(e.full().is_none());
+    }
+
+    #[test]
+    fn brief_geometry_puts_the_landmarks_where_the_line_shows() {
+        assert!(Engine::new().brief_geometry().is_none());
+        let e = loaded();
+        let g = e.brief_geometry().unwrap();
+        let f = e.frame().unwrap();
+        // The glabella where the frame has it; the control points where
+        // the overlay draws them.
+        assert!(g.glabella_px.minus(f.glabella).len() < 1e-3);
+        let cp = e.control_points_px();
+        let at = |i: usize| Vec2::new(cp[2 * i], cp[2 * i + 1]);
+        assert_eq!(g.mid_frontal_px, at(hairline::MID));
+        assert_eq!(g.corners_px, [at(1), at(5)]);
+        assert_eq!(g.temples_px, [at(0), at(6)]);
+        assert_eq!(g.line_px, e.hairline_px());
+        assert_eq!(g.px_per_mm, f.px_per_mm);
+        // Up the head is up the photo: the mid-frontal point lies above the
+        // glabella, the corners higher still and to either side.
+        assert!(g.mid_frontal_px.y < g.glabella_px.y);
+        assert!(g.corners_px[0].x < g.mid_frontal_px.x && g.corners_px[1].x > g.mid_frontal_px.x);
+        assert_eq!(g.landmarks, hairline::landmarks(e.design()));
     }
 
     #[test]

@@ -141,6 +141,44 @@ pub fn guardrails(d: &Design) -> Vec<Guardrail> {
     out
 }
 
+/// The line's landmarks as an artist measures them on the head before
+/// drawing it with a pencil: the mid-frontal point, the frontotemporal
+/// corners and the temporal points (face mm on the surface, origin at the
+/// glabella; index 0 of each pair is on the image's left, the client's
+/// right), and the distances between them along the skin (straight chords
+/// of the surface coordinates, what a flexible ruler laid on the head
+/// reads).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Landmarks {
+    pub mid_frontal: Vec2,
+    pub corners: [Vec2; 2],
+    pub temples: [Vec2; 2],
+    /// From one corner to the other.
+    pub corner_width_mm: f32,
+    /// From one temporal point to the other.
+    pub temple_width_mm: f32,
+    /// From the mid-frontal point to each corner.
+    pub mid_to_corner_mm: [f32; 2],
+    /// From each corner down to its temporal point.
+    pub corner_to_temple_mm: [f32; 2],
+}
+
+/// The landmarks of a design (see [`Landmarks`]).
+pub fn landmarks(d: &Design) -> Landmarks {
+    let p = control_points(d);
+    let (m, c, t) = (p[MID], [p[1], p[5]], [p[0], p[6]]);
+    Landmarks {
+        mid_frontal: m,
+        corners: c,
+        temples: t,
+        corner_width_mm: c[1].minus(c[0]).len(),
+        temple_width_mm: t[1].minus(t[0]).len(),
+        mid_to_corner_mm: [c[0].minus(m).len(), c[1].minus(m).len()],
+        corner_to_temple_mm: [t[0].minus(c[0]).len(), t[1].minus(c[1]).len()],
+    }
+}
+
 /// The face's vertical thirds, the proportion hair-restoration surgeons
 /// check a hairline against: forehead (glabella to the mid-frontal point),
 /// nose (glabella to subnasale) and chin (subnasale to menton), in mm.
@@ -466,6 +504,30 @@ mod tests {
             // Temporal points about 5 cm below the corners.
             assert!((p[5].y - p[6].y - 48.0).abs() < 1e-4);
         }
+    }
+
+    #[test]
+    fn landmarks_measure_the_line_an_artist_draws() {
+        let mut d = Design::default();
+        let l = landmarks(&d);
+        assert_eq!(l.mid_frontal, Vec2::new(0.0, d.height_mm));
+        // Corners at the mid-pupil lines, as high as the recession puts them.
+        assert!((l.corner_width_mm - 2.0 * CORNER_X).abs() < 1e-4);
+        assert!((l.temple_width_mm - 2.0 * TEMPORAL_X).abs() < 1e-4);
+        assert!((l.corners[1].y - (d.height_mm + d.recession_mm)).abs() < 1e-4);
+        let chord = (CORNER_X * CORNER_X + d.recession_mm * d.recession_mm).sqrt();
+        assert!((l.mid_to_corner_mm[0] - chord).abs() < 1e-3);
+        assert_eq!(l.mid_to_corner_mm[0], l.mid_to_corner_mm[1]);
+        let drop = ((TEMPORAL_X - CORNER_X).powi(2) + 48.0f32.powi(2)).sqrt();
+        assert!((l.corner_to_temple_mm[1] - drop).abs() < 1e-3);
+        // A moved corner shows in its own side's measures only.
+        d.symmetric = false;
+        move_point(&mut d, 5, Vec2::new(40.0, l.corners[1].y + 6.0));
+        let m = landmarks(&d);
+        assert_eq!(m.corners[1], Vec2::new(40.0, l.corners[1].y + 6.0));
+        assert_eq!(m.corners[0], l.corners[0]);
+        assert!(m.mid_to_corner_mm[1] > m.mid_to_corner_mm[0]);
+        assert!((m.corner_width_mm - (40.0 + CORNER_X).hypot(6.0)).abs() < 1e-3);
     }
 
     #[test]

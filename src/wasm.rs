@@ -631,6 +631,16 @@ impl Visualizer {
         panic!("test panic requested");
     }
 
+    /// What the artist's brief draws: `{landmarks: {midFrontal, corners,
+    /// temples, cornerWidthMm, templeWidthMm, midToCornerMm,
+    /// cornerToTempleMm}, glabellaPx, midFrontalPx, cornersPx, templesPx,
+    /// pxPerMm, linePx}` (face mm on the head; pairs start on the image's
+    /// left).
+    #[wasm_bindgen(js_name = briefGeometry)]
+    pub fn brief_geometry(&self) -> Result<JsValue, Error> {
+        json(&self.engine.brief_geometry().ok_or(Error::NoPhoto)?)
+    }
+
     /// Control points in image pixels: `[x0, y0, x1, y1, …]`.
     #[wasm_bindgen(js_name = controlPoints)]
     pub fn control_points(&self) -> Vec<f32> {

@@ -14,7 +14,7 @@ const name = `hairline-visualizer-${version}`;
 const out = path.join(root, 'target', 'dist', name);
 const FILES = [
   'hairline-visualizer.js', 'hairline-visualizer.css', 'hairline-visualizer.d.ts', 'i18n.js', 'decode-worker.js',
-  'field-worker.js', 'model-worker.js', 'hv/core.js', 'hv/dom.js', 'hv/errors.js', 'hv/models.js', 'hv/workers.js', 'embed.html', 'embed.js', 'embed.css', 'brief.html', 'brief.js', 'brief.css', 'embed-guide.html', 'embed-guide.js', 'embed-guide.css', 'site.css', 'favicon.svg',
+  'field-worker.js', 'model-worker.js', 'hv/brief-sheet.js', 'hv/core.js', 'hv/dom.js', 'hv/errors.js', 'hv/export.js', 'hv/models.js', 'hv/qr.js', 'hv/workers.js', 'embed.html', 'embed.js', 'embed.css', 'brief.html', 'brief.js', 'brief.css', 'embed-guide.html', 'embed-guide.js', 'embed-guide.css', 'site.css', 'favicon.svg',
   'pkg/hairline_visualizer.js', 'pkg/hairline_visualizer_bg.wasm',
   'pkg/simd/hairline_visualizer.js', 'pkg/simd/hairline_visualizer_bg.wasm',
   'models/tiny_face_detector_model.bin', 'models/tiny_face_detector_model-weights_manifest.json',

@@ -22,10 +22,11 @@
 //             autoPlacement for auto-place)
 //   tests     read inside an element only through hv/test-hook.js
 
-import { designError, strings } from './i18n.js';
+import { designError, formatNumber, strings, visitorMessage } from './i18n.js';
 import { guard, liveElements, loadWasm, useBaseUrl } from './hv/core.js';
 import { clamp, downloadBlob, el, isFiniteNumber, looksLikeHeic, svg, warn } from './hv/dom.js';
 import { VisualizerError } from './hv/errors.js';
+import * as exporter from './hv/export.js';
 import { modelClient } from './hv/models.js';
 import { fieldFor, nextTask, readPixels, warmUpCore, warmUpModels } from './hv/workers.js';
 
@@ -288,6 +289,8 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       this._vis.setDesign(text);
     } catch (e) {
+      // For the host page's developer: the core's own words; the visitor's
+      // are made from e.code and e.params where the element shows one.
       throw new VisualizerError('invalid-design', String(e.message || e), e);
     }
     this._shadeChosen = true;
@@ -305,7 +308,7 @@ export class HairlineVisualizer extends HTMLElement {
       const ipd = ipdMm === undefined ? this._defaults.ipdMm : Number(ipdMm);
       this._vis.setCalibration(leftPupil.x, leftPupil.y, rightPupil.x, rightPupil.y, ipd, 'visitor');
     } catch (e) {
-      throw new VisualizerError('invalid-calibration', String(e.message || e));
+      throw new VisualizerError('invalid-calibration', String(e.message || e), e); // for the developer, as above
     }
     this._segmentForCalibration();
     this._committed();
@@ -354,7 +357,7 @@ export class HairlineVisualizer extends HTMLElement {
         throw err;
       }
       const code = e.code === 'face-invalid' ? 'invalid' : e.code;
-      const err = new VisualizerError(code, t.autoPlaceErrors[code] || e.message);
+      const err = new VisualizerError(code, t.autoPlaceErrors[code] || visitorMessage(this.getAttribute('lang'), e), e);
       this._noFace = true;
       this._setMode('calibrate');
       this._report(err, e);
@@ -438,23 +441,8 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   /** Render at the photo's full resolution and encode it. */
-  async toBlob({ type = 'image/png', quality } = {}) {
-    if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
-    const { width, height } = this._photo;
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d');
-    if (this._noFace) {
-      // No face and no taps yet: there is no hairline to show, only the photo.
-      this._vis.presentPhoto(ctx);
-    } else {
-      this._vis.renderFull();
-      try {
-        this._vis.presentFull(ctx);
-      } finally {
-        this._vis.releaseFull(); // the canvas has the pixels now
-      }
-    }
-    return canvas.convertToBlob({ type, quality });
+  toBlob(options) {
+    return exporter.toBlob(this, options);
   }
 
   /**
@@ -464,132 +452,13 @@ export class HairlineVisualizer extends HTMLElement {
    * browser then follows `cta-href` (http(s) only). Nothing is sent anywhere
    * by the widget itself.
    */
-  async requestConsultation() {
-    if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
-    const consent = this._consent.checked;
-    const [preview, fullImage] = await Promise.all([
-      this._beforeAfter(480),
-      consent ? this.toBlob({ type: 'image/jpeg', quality: 0.92 }) : Promise.resolve(null),
-    ]);
-    const detail = { design: this.getDesign(), calibration: this.getCalibration(), preview, fullImage, consent };
-    const event = new CustomEvent('consult-request', { detail, cancelable: true });
-    const proceed = this.dispatchEvent(event);
-    const href = this._ctaHref;
-    if (proceed && href) window.location.assign(href);
-    return detail;
+  requestConsultation() {
+    return exporter.requestConsultation(this);
   }
 
-  /**
-   * A side-by-side before/after JPEG of the head, `width` pixels wide. Each
-   * half is the head's square rendered straight at its output size through
-   * a preview view (the photo resampled, then the dots), so memory stays
-   * bounded by the output whatever the photo's size.
-   */
-  async _beforeAfter(width) {
-    const { width: w, height: h } = this._photo;
-    const f = this._vis.frame();
-    const cal = this._vis.calibration();
-    // The head: from below the eyes up; as wide as it is tall.
-    const ipd = Math.hypot(cal.rightPupil.x - cal.leftPupil.x, cal.rightPupil.y - cal.leftPupil.y);
-    const side = Math.min(Math.max(ipd * 3.4, 64), w, h);
-    const sx = clamp(f.glabella.x - side / 2, 0, w - side);
-    const sy = clamp(f.glabella.y + ipd * 0.9 - side, 0, h - side);
-    const half = Math.round(width / 2);
-    const out = new OffscreenCanvas(half * 2, half);
-    const ctx = out.getContext('2d');
-    try {
-      this._vis.setView(sx, sy, side, side, half, half);
-      this._vis.renderPreview();
-      this._vis.presentBase(ctx, 0, 0);
-      this._vis.presentPreview(ctx, half, 0);
-    } finally {
-      this._requestRender(); // restores the on-screen view
-    }
-    return out.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-  }
-
-  /**
-   * The design brief for the artist as an A4 PNG (1240×1754, 150 dpi):
-   * before/after, hairline height above the glabella, style, density, dot
-   * size, shade, look, the session plan, and the design JSON as text.
-   */
-  async designBrief() {
-    if (!this._vis || !this._photo) throw new VisualizerError('no-photo', this._t.errors.noPhoto);
-    const t = this._t;
-    const d = this.getDesign();
-    const cal = this.getCalibration();
-    const W = 1240, H = 1754, M = 80;
-    const c = new OffscreenCanvas(W, H);
-    const ctx = c.getContext('2d');
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, W, H);
-    ctx.fillStyle = '#15202b';
-    ctx.font = '600 22px system-ui, sans-serif';
-    ctx.fillText((this.getAttribute('clinic-name') || '').toUpperCase(), M, M);
-    ctx.font = '700 44px system-ui, sans-serif';
-    ctx.fillText(t.briefTitle, M, M + 56);
-    ctx.font = '400 22px system-ui, sans-serif';
-    ctx.fillStyle = '#54636b';
-    ctx.fillText(new Date().toISOString().slice(0, 10), M, M + 92);
-    const pair = await createImageBitmap(await this._beforeAfter(W - 2 * M));
-    ctx.drawImage(pair, M, M + 120);
-    ctx.fillStyle = '#15202b';
-    ctx.font = '600 20px system-ui, sans-serif';
-    ctx.fillText(t.before, M + 12, M + 150);
-    ctx.fillText(t.after, M + (W - 2 * M) / 2 + 12, M + 150);
-    const shade = SHADES.includes(d.shade) ? t.shades[d.shade] : `${t.shades.custom} ${d.shade}`;
-    const thirds = this._faceThirds();
-    const rows = [
-      [t.height, t.heightValue((d.height_mm / 10).toFixed(1))],
-      ...(thirds ? [[t.thirdsLabel, `${thirds.cm.join(' · ')} cm · ${t.balance[thirds.balance]}`]] : []),
-      [t.style, t.styles[d.style]],
-      [t.density, t.densityValue(d.density)],
-      [t.dotSize, t.dotValue(d.dot_mm.toFixed(2))],
-      [t.hair, t.hairs[d.hair || 'dark']],
-      [t.shade, shade],
-      [t.look, t[d.look]],
-      [t.session, t.sessionPlan(d.session ?? 3)],
-      [t.ipd, cal ? `${t.ipdValue(cal.ipdMm.toFixed(1))} · ${cal.source === 'estimated' ? t.scaleEstimated : t.scaleMeasured}` : '—'],
-    ];
-    let y = M + 120 + pair.height + 60;
-    pair.close();
-    for (const [k, v] of rows) {
-      ctx.font = '600 24px system-ui, sans-serif';
-      ctx.fillStyle = '#15202b';
-      ctx.fillText(k, M, y);
-      ctx.font = '400 24px system-ui, sans-serif';
-      ctx.fillText(String(v), M + 400, y);
-      y += 40;
-    }
-    // The design itself, as text the artist's tools can read back.
-    y += 20;
-    ctx.font = '600 20px system-ui, sans-serif';
-    ctx.fillText(t.briefJson, M, y);
-    ctx.font = '400 15px ui-monospace, monospace';
-    ctx.fillStyle = '#333';
-    const json = JSON.stringify(d);
-    const perLine = 110;
-    for (let i = 0; i < json.length && y < H - M; i += perLine) {
-      y += 20;
-      ctx.fillText(json.slice(i, i + perLine), M, y);
-    }
-    return c.convertToBlob({ type: 'image/png' });
-  }
-
-  async _brief() {
-    try {
-      this._setBusy(this._t.rendering);
-      const blob = await this.designBrief();
-      downloadBlob(blob, 'hairline-design-brief.png');
-      // A print view of the same sheet (same origin: it can show our blob).
-      const url = URL.createObjectURL(blob);
-      window.open(`${new URL('./brief.html', MODULE_URL).href}#${encodeURIComponent(url)}`, '_blank', 'noopener=no');
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    } catch (e) {
-      this._report(e instanceof VisualizerError ? e : new VisualizerError('export-failed', String(e.message || e)), e);
-    } finally {
-      this._setBusy(null);
-    }
+  /** The design brief for the artist as an A4 PNG (1240×1754, 150 dpi); see hv/export.js. */
+  designBrief() {
+    return exporter.designBrief(this);
   }
 
   /** A link that reopens this design (never the photo): the design rides in the URL fragment. */
@@ -630,8 +499,9 @@ export class HairlineVisualizer extends HTMLElement {
   /** The visitor's message for a design that could not be used (a file or
    * a shared link): the core's reason in the element's language. */
   _badDesign(e) {
-    const why = designError(this.getAttribute('lang'), e.reason || e.code, e.params) || String(e.message || e);
-    return new VisualizerError('invalid-design', this._t.errors.badDesign + why, e.reason ? { code: e.reason, params: e.params } : e);
+    const lang = this.getAttribute('lang');
+    const why = designError(lang, e.reason || e.code, e.params);
+    return new VisualizerError('invalid-design', why ? this._t.errors.badDesign + why : visitorMessage(lang, e), e.reason ? { code: e.reason, params: e.params } : e);
   }
 
   /** Forget the photo (it was only ever in this page's memory), and with it
@@ -749,7 +619,7 @@ export class HairlineVisualizer extends HTMLElement {
       // One copy into WASM memory; the core keeps the pixels from here on.
       vis.stagePhoto(width, height, data.pixels);
     } catch (e) {
-      throw new VisualizerError('too-large', String(e.message || e));
+      throw new VisualizerError('too-large', visitorMessage(this.getAttribute('lang'), e), e);
     }
     let workingCopy = 'core';
     if (data.work) {
@@ -763,7 +633,7 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       vis.commitPhoto();
     } catch (e) {
-      throw new VisualizerError('invalid-image', String(e.message || e));
+      throw new VisualizerError('invalid-image', visitorMessage(this.getAttribute('lang'), e), e);
     }
     this._takenTicket = ticket;
     this._photo = { width, height };
@@ -883,7 +753,7 @@ export class HairlineVisualizer extends HTMLElement {
     try {
       this._vis.setDesign(JSON.stringify(d));
     } catch (e) {
-      this._report(new VisualizerError('invalid-design', String(e.message || e)));
+      this._report(new VisualizerError('invalid-design', visitorMessage(this.getAttribute('lang'), e), e));
       return false;
     }
     this._requestRender();
@@ -906,10 +776,10 @@ export class HairlineVisualizer extends HTMLElement {
   /**
    * After a trap: a fresh core session with the last photo, calibration and
    * design, and the history kept. The visitor sees an error message, not a
-   * dead widget.
+   * dead widget. Returns that message (the trapped call's error carries it).
    */
   _recover() {
-    if (this._recovering || !this._glue) return;
+    if (this._recovering || !this._glue) return this._t.errors.internal;
     this._recovering = true;
     this._report(new VisualizerError('internal', this._t.errors.internal));
     const snap = this._undo[this._undo.length - 1];
@@ -932,6 +802,7 @@ export class HairlineVisualizer extends HTMLElement {
         this._recovering = false;
       }
     });
+    return this._t.errors.internal;
   }
 
   _showMessage(text, kind = 'info') {
@@ -1222,10 +1093,9 @@ export class HairlineVisualizer extends HTMLElement {
       });
     }
     this._forgetBtn.addEventListener('click', () => this.clearPhoto());
-    this._cta.addEventListener('click', () => this.requestConsultation().catch((e) => this._report(
-      e instanceof VisualizerError ? e : new VisualizerError('internal', this._t.errors.internal), e)));
+    this._cta.addEventListener('click', () => this.requestConsultation().catch((e) => this._report(exporter.exportError(this, e), e)));
     this._shareBtn.addEventListener('click', () => this._share());
-    this._briefBtn.addEventListener('click', () => this._brief());
+    this._briefBtn.addEventListener('click', () => exporter.downloadBrief(this, new URL('./brief.html', MODULE_URL).href));
 
     // Drag and drop onto the stage.
     this._stage.addEventListener('dragover', (e) => { e.preventDefault(); this._stage.classList.add('hv-dragover'); });
@@ -1258,7 +1128,7 @@ export class HairlineVisualizer extends HTMLElement {
         this._vis.setCalibration(c.leftPupil.x, c.leftPupil.y, c.rightPupil.x, c.rightPupil.y, Number(this._ipd.input.value), c.source);
         this._committed();
       } catch (e) {
-        this._report(new VisualizerError('invalid-calibration', String(e.message || e)));
+        this._report(new VisualizerError('invalid-calibration', visitorMessage(this.getAttribute('lang'), e), e));
       }
     });
 
@@ -1312,7 +1182,7 @@ export class HairlineVisualizer extends HTMLElement {
       this._suggestShade(); // follows the hair colour again
       this._committed();
     });
-    this._downloadBtn.addEventListener('click', () => this._download());
+    this._downloadBtn.addEventListener('click', () => exporter.downloadImage(this));
     this._saveBtn.addEventListener('click', () => {
       if (!this._vis) return;
       downloadBlob(new Blob([JSON.stringify(this.getDesign(), null, 2)], { type: 'application/json' }), 'hairline-design.json');
@@ -1479,7 +1349,7 @@ export class HairlineVisualizer extends HTMLElement {
         this._drag = { kind: 'brush' };
         this._requestRender();
       } catch (err) {
-        this._report(new VisualizerError('brush', String(err.message || err)));
+        this._report(new VisualizerError('brush', visitorMessage(this.getAttribute('lang'), err), err));
       }
     } else {
       this._drag = { kind: 'pan', x: e.clientX, y: e.clientY, cx: this._view.cx, cy: this._view.cy };
@@ -1568,7 +1438,7 @@ export class HairlineVisualizer extends HTMLElement {
       this._committed();
       return true;
     } catch (err) {
-      this._report(new VisualizerError('invalid-calibration', String(err.message || err)));
+      this._report(new VisualizerError('invalid-calibration', visitorMessage(this.getAttribute('lang'), err), err));
       this._drawOverlay();
       return false;
     }
@@ -1639,18 +1509,20 @@ export class HairlineVisualizer extends HTMLElement {
   _syncWarnings() {
     // Warnings are about the hairline on the photo: none without one.
     const list = this._vis && this._photo ? this._vis.guardrails() : [];
-    const text = list.map((g) => this._t.guardrails[g.code]?.((g.value_mm / 10).toFixed(1), g.value_mm.toFixed(0))).filter(Boolean);
+    const t = this._t;
+    const text = list.map((g) => t.guardrails[g.code]?.(formatNumber(t, g.value_mm / 10, 1), formatNumber(t, g.value_mm, 0))).filter(Boolean);
     this._warnings.replaceChildren(...text.map((t) => el('li', { text: t })));
     this._warnings.hidden = text.length === 0;
   }
 
   _syncValues() {
     const t = this._t;
-    this._height.value.textContent = t.heightValue((Number(this._height.input.value) / 10).toFixed(1));
-    this._density.value.textContent = t.densityValue(Number(this._density.input.value));
-    this._dot.value.textContent = t.dotValue(Number(this._dot.input.value).toFixed(2));
-    this._brush.value.textContent = t.dotValue(Number(this._brush.input.value));
-    this._ipd.value.textContent = t.ipdValue(Number(this._ipd.input.value).toFixed(1));
+    const n = (input, digits) => formatNumber(t, Number(input.value), digits);
+    this._height.value.textContent = t.heightValue(formatNumber(t, Number(this._height.input.value) / 10, 1));
+    this._density.value.textContent = t.densityValue(n(this._density.input, 0));
+    this._dot.value.textContent = t.dotValue(n(this._dot.input, 2));
+    this._brush.value.textContent = t.dotValue(n(this._brush.input, 0));
+    this._ipd.value.textContent = t.ipdValue(n(this._ipd.input, 1));
     const th = this._faceThirds();
     this._thirds.hidden = !th;
     if (th) {
@@ -1662,7 +1534,7 @@ export class HairlineVisualizer extends HTMLElement {
   /** The face's thirds in cm and how the forehead compares, or null until a face was found. */
   _faceThirds() {
     const th = this._vis && this._photo ? this._vis.thirds() : null;
-    return th && { cm: [th.upper_mm, th.middle_mm, th.lower_mm].map((v) => (v / 10).toFixed(1)), balance: th.balance };
+    return th && { cm: [th.upper_mm, th.middle_mm, th.lower_mm].map((v) => formatNumber(this._t, v / 10, 1)), balance: th.balance };
   }
 
   // ---- rendering ------------------------------------------------------------------
@@ -1741,13 +1613,13 @@ export class HairlineVisualizer extends HTMLElement {
     if (!this._vis) return;
     const t = this._t;
     const d = this.getDesign();
-    const cm = (d.height_mm / 10).toFixed(1);
+    const cm = formatNumber(t, d.height_mm / 10, 1);
     this._canvas.setAttribute('aria-label', t.alt(t.styles[d.style].toLowerCase(), cm, t[d.look].toLowerCase()));
   }
 
   _describe(dots) {
     const t = this._t;
-    const cm = (this.getDesign().height_mm / 10).toFixed(1);
+    const cm = formatNumber(t, this.getDesign().height_mm / 10, 1);
     this._describeImage();
     const live = t.live(cm, dots);
     if (this._live.textContent !== live && !this._drag) this._live.textContent = live;
@@ -1831,19 +1703,6 @@ export class HairlineVisualizer extends HTMLElement {
       const g = svg('g', { class: 'hv-pupil hv-tap', transform: `translate(${s.x},${s.y})` });
       g.append(svg('circle', { r: 7, class: 'hv-ring' }));
       this._pupilsG.append(g);
-    }
-  }
-
-  async _download() {
-    try {
-      this._setBusy(this._t.rendering);
-      const blob = await this.toBlob({ type: 'image/png' });
-      downloadBlob(blob, 'hairline-preview.png');
-      this._showMessage(this._t.exportReady);
-    } catch (e) {
-      this._report(e instanceof VisualizerError ? e : new VisualizerError('export-failed', String(e.message || e)), e);
-    } finally {
-      this._setBusy(null);
     }
   }
 }

@@ -3,6 +3,7 @@
 
 export const STRINGS = {
   en: {
+    locale: 'en',
     title: 'Hairline preview',
     subtitle: 'See scalp micropigmentation on your own photo. Your photo never leaves this device.',
     dropTitle: 'Add a photo of your head',
@@ -100,7 +101,34 @@ export const STRINGS = {
     share: 'Copy link to design',
     brief: 'Brief for the artist',
     briefTitle: 'SMP design brief',
-    briefJson: 'Design (JSON)',
+    briefSheet: {
+      map: 'Hairline map',
+      mapNote: 'Heights from G, the glabella (between the brows), and distances are measured along the skin, as with a flexible ruler. The photo foreshortens them: draw from the numbers.',
+      scaleBar: '1 cm at the brows',
+      measures: 'Measurements',
+      columns: ['Point', 'Above G', 'From midline'],
+      points: {
+        A: 'A · mid-frontal point',
+        B: 'B · corner, right',
+        C: 'C · corner, left',
+        D: 'D · temple point, right',
+        E: 'E · temple point, left',
+      },
+      distances: 'Distances between the points',
+      sides: 'Right and left are the client’s (B and D appear on the left of the photo).',
+      pigment: 'Pigment and plan',
+      sessions: 'Session plan',
+      sessionSteps: [
+        '1 · light base, a third to half of the final density',
+        '2 · 10–30 days later: build density, refine the line',
+        '3 · 10–30 days later: depth, a few darker dots',
+        'Touch-up after a year or more',
+      ],
+      pair: 'Before and after, at the map’s scale',
+      appendix: 'Appendix · the design file (“Load design” reopens it)',
+      appendixCut: '… (shortened here; the saved design file holds all of it)',
+      qr: 'Scan to open this design on the clinic’s page (the photo is not in it).',
+    },
     sessionPlan: (n) => (n === 3 ? 'Finished result (3 sessions: light base, build-up, depth)' : `Session ${n} of 3 shown`),
     scaleEstimated: 'estimated, not measured',
     scaleMeasured: 'measured from the pupils',
@@ -125,6 +153,16 @@ export const STRINGS = {
     exportReady: 'Image downloaded.',
     designSaved: 'Design saved.',
     designLoaded: 'Design loaded.',
+    coreErrors: {
+      imageTooLarge: (w, h, mp) => `This photo is ${w}×${h} pixels; this page takes photos of up to ${mp} megapixels. Please use a smaller one.`,
+      outOfMemory: 'This device does not have the memory for a photo this large. Please use a smaller photo.',
+      brushRadius: (min, max) => `The brush size must be between ${min} and ${max} mm.`,
+      strokeLimit: (max) => `A design holds at most ${max} painted strokes. Undo some before painting more.`,
+      ipdRange: (min, max, a, b) => `The distance between the pupils must be between ${min} and ${max} mm (most adults: ${a} to ${b} mm).`,
+      pupilOutside: 'Both taps must be on the photo. Tap the centre of each pupil.',
+      pupilsTooClose: 'The two taps are too close together. Tap the centre of each pupil, one after the other.',
+      pupilsTilted: (deg) => `The two taps are tilted more than ${deg}°. Tap the centre of each pupil, one after the other.`,
+    },
     errors: {
       notImage: 'That file is not a photo we can open. Please choose a JPEG, PNG or WebP photo.',
       heic: 'This browser cannot open HEIC photos. On an iPhone, share the photo as JPEG (or set Settings › Camera › Formats › Most Compatible) and try again.',
@@ -138,9 +176,11 @@ export const STRINGS = {
       fetch: 'The photo could not be loaded from that address.',
       cancelled: 'The photo was removed or replaced before it finished loading.',
       models: 'Automatic face finding is unavailable right now. Tap your two pupils instead.',
+    exportFailed: 'The image could not be made. Please try again; if it keeps failing, reload the page.',
     },
   },
   es: {
+    locale: 'es',
     title: 'Vista previa de la línea del cabello',
     subtitle: 'Vea la micropigmentación capilar en su propia foto. Su foto nunca sale de este dispositivo.',
     dropTitle: 'Agregue una foto de su cabeza',
@@ -238,7 +278,34 @@ export const STRINGS = {
     share: 'Copiar enlace al diseño',
     brief: 'Resumen para el artista',
     briefTitle: 'Resumen del diseño SMP',
-    briefJson: 'Diseño (JSON)',
+    briefSheet: {
+      map: 'Mapa de la línea',
+      mapNote: 'Las alturas desde G, la glabela (entre las cejas), y las distancias se miden sobre la piel, como con una regla flexible. La foto las acorta: dibuje a partir de las cifras.',
+      scaleBar: '1 cm a la altura de las cejas',
+      measures: 'Medidas',
+      columns: ['Punto', 'Sobre G', 'Del centro'],
+      points: {
+        A: 'A · punto medio frontal',
+        B: 'B · esquina, derecha',
+        C: 'C · esquina, izquierda',
+        D: 'D · punto temporal, derecha',
+        E: 'E · punto temporal, izquierda',
+      },
+      distances: 'Distancias entre los puntos',
+      sides: 'Derecha e izquierda son las del cliente (B y D aparecen a la izquierda de la foto).',
+      pigment: 'Pigmento y plan',
+      sessions: 'Plan de sesiones',
+      sessionSteps: [
+        '1 · base ligera, de un tercio a la mitad de la densidad final',
+        '2 · 10–30 días después: más densidad, afinar la línea',
+        '3 · 10–30 días después: profundidad, algunos puntos más oscuros',
+        'Retoque al cabo de un año o más',
+      ],
+      pair: 'Antes y después, a la escala del mapa',
+      appendix: 'Anexo · el archivo de diseño (se abre con «Abrir diseño»)',
+      appendixCut: '… (abreviado aquí; el archivo de diseño guardado lo contiene entero)',
+      qr: 'Escanee para abrir este diseño en la página de la clínica (la foto no va incluida).',
+    },
     sessionPlan: (n) => (n === 3 ? 'Resultado final (3 sesiones: base ligera, densidad, profundidad)' : `Se muestra la sesión ${n} de 3`),
     scaleEstimated: 'estimada, no medida',
     scaleMeasured: 'medida con las pupilas',
@@ -263,6 +330,16 @@ export const STRINGS = {
     exportReady: 'Imagen descargada.',
     designSaved: 'Diseño guardado.',
     designLoaded: 'Diseño cargado.',
+    coreErrors: {
+      imageTooLarge: (w, h, mp) => `Esta foto mide ${w}×${h} píxeles; esta página admite fotos de hasta ${mp} megapíxeles. Use una más pequeña.`,
+      outOfMemory: 'Este dispositivo no tiene memoria para una foto tan grande. Use una foto más pequeña.',
+      brushRadius: (min, max) => `El tamaño del pincel debe estar entre ${min} y ${max} mm.`,
+      strokeLimit: (max) => `Un diseño admite como máximo ${max} trazos pintados. Deshaga algunos antes de pintar más.`,
+      ipdRange: (min, max, a, b) => `La distancia entre las pupilas debe estar entre ${min} y ${max} mm (en la mayoría de los adultos, de ${a} a ${b} mm).`,
+      pupilOutside: 'Los dos toques deben estar sobre la foto. Toque el centro de cada pupila.',
+      pupilsTooClose: 'Los dos toques están demasiado juntos. Toque el centro de cada pupila, una después de la otra.',
+      pupilsTilted: (deg) => `Los dos toques están inclinados más de ${deg}°. Toque el centro de cada pupila, una después de la otra.`,
+    },
     errors: {
       notImage: 'Ese archivo no es una foto que podamos abrir. Elija una foto JPEG, PNG o WebP.',
       heic: 'Este navegador no puede abrir fotos HEIC. En un iPhone, comparta la foto como JPEG (o elija Ajustes › Cámara › Formatos › Más compatible) e inténtelo de nuevo.',
@@ -276,6 +353,7 @@ export const STRINGS = {
       loadFailed: 'El visualizador no pudo iniciar. Recargue la página.',
       fetch: 'No se pudo cargar la foto desde esa dirección.',
       models: 'La búsqueda automática del rostro no está disponible. Toque sus dos pupilas.',
+    exportFailed: 'No se pudo crear la imagen. Inténtelo de nuevo; si sigue fallando, recargue la página.',
     },
   },
 };
@@ -312,7 +390,7 @@ const DESIGN_ERRORS = {
     'design-not-json': () => 'it is not a design file (not valid JSON)',
     'design-not-object': () => 'it is not a design file',
     'design-no-version': (p, n) => `it has no design version (this widget reads version ${n(p.supported)})`,
-    'design-version': (p, n) => `design version ${p.got} is not supported (this widget reads version ${n(p.supported)})`,
+    'design-version': (p, n) => `design version ${n(p.got)} is not supported (this widget reads version ${n(p.supported)})`,
     'design-unknown-field': (p, n, f) => `it has a setting this widget does not know (${f(p.field)})`,
     'design-missing-field': (p, n, f) => `the ${f(p.field)} is missing`,
     'design-wrong-value': (p, n, f) => `the ${f(p.field)} has a value this widget cannot use`,
@@ -331,7 +409,7 @@ const DESIGN_ERRORS = {
     'design-not-json': () => 'no es un archivo de diseño (no es JSON válido)',
     'design-not-object': () => 'no es un archivo de diseño',
     'design-no-version': (p, n) => `no indica la versión del diseño (este visualizador lee la versión ${n(p.supported)})`,
-    'design-version': (p, n) => `la versión ${p.got} del diseño no es compatible (este visualizador lee la versión ${n(p.supported)})`,
+    'design-version': (p, n) => `la versión ${n(p.got)} del diseño no es compatible (este visualizador lee la versión ${n(p.supported)})`,
     'design-unknown-field': (p, n, f) => `contiene un ajuste que este visualizador no conoce (${f(p.field)})`,
     'design-missing-field': (p, n, f) => `falta: ${f(p.field)}`,
     'design-wrong-value': (p, n, f) => `el valor de «${f(p.field)}» no se puede usar`,
@@ -356,8 +434,78 @@ export function designError(lang, code, params = {}) {
   const phrase = DESIGN_ERRORS[base][code];
   if (!phrase) return null;
   const fmt = new Intl.NumberFormat(base, { maximumFractionDigits: 3 });
-  const n = (x) => (typeof x === 'number' ? fmt.format(x) : String(x));
+  // The core sends a version as it was written: a number in a string.
+  const n = (x) => (typeof x === 'number' || /^-?\d+(\.\d+)?$/.test(x) ? fmt.format(Number(x)) : String(x));
   const f = (field) => FIELDS[base][field] || field;
   const unit = params.unit && (UNITS[base][params.unit] || params.unit);
   return phrase({ ...params, unit }, n, f);
+}
+
+/** `x` with `digits` decimals in the language of `t` (a `strings()` table):
+ * "8.0" in English, "8,0" in Spanish. */
+export function formatNumber(t, x, digits = 0) {
+  return new Intl.NumberFormat(t.locale || 'en', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(x);
+}
+
+// Every other core error code (src/error.rs), as a visitor reads it. Codes
+// a visitor can only meet through a fault of ours read as the internal
+// error; the rest say what to do. tests/e2e/spanish.spec.mjs checks that
+// every code of src/error.rs has a phrase here or in DESIGN_ERRORS.
+const internal = (t) => () => t.errors.internal;
+const coreErrors = (t, n) => ({
+  'image-empty': () => t.errors.corrupt,
+  'image-too-large': (p) => t.coreErrors.imageTooLarge(p.width, p.height, n(p.maxMegapixels)),
+  'image-too-small': (p) => t.errors.tooSmall(p.width, p.height),
+  'out-of-memory': () => t.coreErrors.outOfMemory,
+  'pixel-count': internal(t),
+  'nothing-staged': internal(t),
+  'no-working-copy': internal(t),
+  'no-photo': () => t.errors.noPhoto,
+  'view-size': internal(t),
+  'view-rect': internal(t),
+  'no-view': internal(t),
+  'not-rendered': internal(t),
+  'not-a-canvas': internal(t),
+  'no-control-point': internal(t),
+  'not-a-number': internal(t),
+  'unknown-brush': internal(t),
+  'brush-radius': (p) => t.coreErrors.brushRadius(n(p.min), n(p.max)),
+  'stroke-limit': (p) => t.coreErrors.strokeLimit(n(p.max)),
+  'no-stroke': internal(t),
+  'ipd-out-of-range': (p) => t.coreErrors.ipdRange(n(p.min), n(p.max), n(p.typicalMin), n(p.typicalMax)),
+  'pupil-outside': () => t.coreErrors.pupilOutside,
+  'pupils-too-close': () => t.coreErrors.pupilsTooClose,
+  'pupils-tilted': (p) => t.coreErrors.pupilsTilted(n(p.maxDegrees)),
+  'no-face': () => t.autoPlaceErrors['no-face'],
+  'several-faces': () => t.autoPlaceErrors['several-faces'],
+  'face-too-small': () => t.autoPlaceErrors['face-too-small'],
+  'face-turned': () => t.autoPlaceErrors['face-turned'],
+  'face-invalid': () => t.autoPlaceErrors.invalid,
+  stale: () => t.errors.cancelled,
+  'models-invalid': () => t.errors.models,
+  'segmentation-size': internal(t),
+  'segmentation-invalid': internal(t),
+  'field-invalid': internal(t),
+  internal: internal(t),
+});
+
+/** Every core error code with a phrase, design errors included (for the test). */
+export const coreErrorCodes = () => [...Object.keys(coreErrors(STRINGS.en, String)), ...Object.keys(DESIGN_ERRORS.en)];
+
+/**
+ * What a visitor reads for an error from the core (`code` and `params`, see
+ * src/error.rs) in `lang`: a design error after "That design file could not
+ * be used: ", any other code in its own words, and anything without a code
+ * (a fault of ours) as the internal error. Never the core's English
+ * message, which is for developers.
+ */
+export function visitorMessage(lang, e) {
+  const t = strings(lang);
+  const code = e?.reason || e?.code;
+  const params = e?.params || {};
+  const why = designError(lang, code, params);
+  if (why) return t.errors.badDesign + why;
+  const fmt = new Intl.NumberFormat(t.locale, { maximumFractionDigits: 1 });
+  const phrase = coreErrors(t, (x) => (typeof x === 'number' ? fmt.format(x) : String(x)))[code];
+  return phrase ? phrase(params) : t.errors.internal;
 }

@@ -6,10 +6,17 @@
 import { test, expect } from '@playwright/test';
 import { SHAVED, SHAVED_PUPILS, watchErrors } from './helpers.mjs';
 import { wasmMemoryBytes } from './hook.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const BRIEFS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'target', 'brief');
+
+// The brief is checked in English at 12 MP and in Spanish at 16 MP (and
+// written to target/brief/ for a look).
 const SIZES = [
-  { name: '12 MP', width: 4032, height: 3024 },
-  { name: '16 MP', width: 4608, height: 3456 },
+  { name: '12 MP', width: 4032, height: 3024, lang: 'en' },
+  { name: '16 MP', width: 4608, height: 3456, lang: 'es' },
 ];
 
 let errors;
@@ -49,13 +56,14 @@ for (const size of SIZES) {
   test(`${size.name} (${size.width}×${size.height}): consultation, brief and download work, memory stays bounded`, async ({ page }) => {
     test.setTimeout(240_000);
     await makeBigPhoto(page, size);
-    const loaded = await page.evaluate(async () => {
+    const loaded = await page.evaluate(async (lang) => {
       const el = document.querySelector('hairline-visualizer');
+      el.setAttribute('lang', lang);
       el.setAttribute('auto-place', 'off');
       const r = await el.loadImage(await createImageBitmap(window.__big));
       el.setCalibration(window.__bigPupils);
       return r;
-    });
+    }, size.lang);
     expect(loaded).toEqual({ width: size.width, height: size.height });
 
     const memory = [];
@@ -98,11 +106,19 @@ for (const size of SIZES) {
         const plain = await request(false);
         const withFull = await request(true);
         const brief = await el.designBrief();
+        const { testHook } = await import('/hv/test-hook.js');
+        const layout = testHook(el).briefLayout();
+        const bytes = new Uint8Array(await brief.arrayBuffer());
+        let bin = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
         const png = await el.toBlob();
         return {
           plain: { preview: await size(plain.preview), halves: await halves(plain.preview), full: plain.fullImage },
           withFull: { preview: await size(withFull.preview), full: await size(withFull.fullImage), consent: withFull.consent },
           brief: await size(brief),
+          briefOverflows: layout.overflows,
+          briefRuns: layout.runs.length,
+          briefPng: btoa(bin),
           png: await size(png),
         };
       });
@@ -113,6 +129,12 @@ for (const size of SIZES) {
       expect(r.withFull.full).toEqual(['image/jpeg', size.width, size.height]);
       expect(r.withFull.consent).toBe(true);
       expect(r.brief).toEqual(['image/png', 1240, 1754]);
+      expect(r.briefOverflows).toEqual([]);
+      expect(r.briefRuns).toBeGreaterThan(40);
+      if (round === 0) {
+        fs.mkdirSync(BRIEFS, { recursive: true });
+        fs.writeFileSync(path.join(BRIEFS, `${size.lang}-${size.width}x${size.height}.png`), Buffer.from(r.briefPng, 'base64'));
+      }
       expect(r.png).toEqual(['image/png', size.width, size.height]);
       memory.push(await wasmMemoryBytes(page));
     }

@@ -113,3 +113,19 @@ test('slider ranges, the brush and the interpupillary distance come from the cor
   // And they are the documented ones (README: IPD 63 mm).
   expect(r.defaults.ipdMm).toBe(63);
 });
+
+test('make dist ships every module the element imports', () => {
+  const dist = read('tools/dist.mjs');
+  const listed = new Set([...dist.slice(dist.indexOf('FILES'), dist.indexOf('];', dist.indexOf('FILES'))).matchAll(/'([^']+)'/g)].map((m) => m[1]));
+  const seen = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of read(`www/${file}`).matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm)) {
+      visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])));
+    }
+  };
+  visit('hairline-visualizer.js');
+  expect(seen.size).toBeGreaterThan(8);
+  expect([...seen].filter((f) => !listed.has(f))).toEqual([]);
+});

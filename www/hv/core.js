@@ -77,8 +77,8 @@ export function guard(target, onTrap) {
           return v.apply(obj, args);
         } catch (e) {
           if (e instanceof WebAssembly.RuntimeError) {
-            onTrap(e);
-            throw new VisualizerError('internal', e.message);
+            // onTrap returns the visitor's message (never the trap's own text).
+            throw new VisualizerError('internal', onTrap(e) || 'internal error', e);
           }
           throw e;
         }

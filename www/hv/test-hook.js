@@ -16,6 +16,9 @@
 //   hook.compareSplit();     // where the before/after split is (0–1)
 //   hook.ctaHref();          // cta-href as the element will follow it, or null
 //   await hook.segmented();  // a segmentation asked for after pupils were placed by hand has arrived (or failed)
+//   hook.briefLayout();      // the last designBrief()'s text runs {text, x, y, w, width, font} and the ones that overflow their box: {runs, overflows, page}, or null
+
+import { lastBriefLayout } from './export.js';
 
 export function testHook(element) {
   if (!element || element.localName !== 'hairline-visualizer') throw new Error('testHook: not a <hairline-visualizer>');
@@ -31,5 +34,6 @@ export function testHook(element) {
     compareSplit: () => el._split,
     ctaHref: () => el._ctaHref,
     segmented: () => el._segmenting ?? Promise.resolve(),
+    briefLayout: () => lastBriefLayout.get(el) ?? null,
   };
 }

@@ -92,10 +92,13 @@ pub fn place(
             }
             let p = Vec2::new(dot.x, dot.y);
             let (q, (sx, sy)) = frame.project(p)?;
-            // Off the head no mode, zone or density shows a dot: skip its
-            // colour (most of the work here, for a third of the field).
+            // Off the head and off the scalp no mode, zone or density shows
+            // a dot: skip its colour (most of the work here, for a third of
+            // the field). The colour-grown mask's scalp can reach past its
+            // head outline, so both count.
             let head = mask.map_or(1.0, |m| m.sample_head(q));
-            if head <= 0.0 {
+            let region = mask.map_or(1.0, |m| m.sample(q));
+            if head <= 0.0 && region <= 0.0 {
                 return None;
             }
             let skin = match (photo, skin_model) {
@@ -124,7 +127,7 @@ pub fn place(
                 y: q.y,
                 sx,
                 sy,
-                mask: mask.map_or(1.0, |m| m.sample(q)),
+                mask: region,
                 head,
                 skin,
                 noise: edge_noise(p, field.seed),

@@ -398,6 +398,7 @@ impl Visualizer {
     ) -> Result<JsValue, Error> {
         let source = match source {
             "detected" => Source::Detected,
+            "tracked" => Source::Tracked,
             "estimated" => Source::Estimated,
             _ => Source::Visitor,
         };

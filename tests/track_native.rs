@@ -609,3 +609,97 @@ fn the_mirror_clips_agree_with_their_ground_truth() {
         assert!(within as f32 >= 0.95 * total as f32, "{within} of {total}");
     }
 }
+
+/// The mirror's whole loop ([`Mirror`]) on a rolled clip: the design is
+/// drawn where the scalp is (the changed pixels lie above the eyes, at
+/// the hairline's height for the default design) and turns with the head
+/// (the direction from the eyes to the drawn dots follows the roll).
+/// Prints the median time per stage.
+#[test]
+fn the_mirror_draws_the_design_on_the_scalp_and_follows_the_head() {
+    use hairline_visualizer::track::mirror::Mirror;
+    let Some(models) = models() else { return };
+    let Some(photos) = photos() else { return };
+    let photo = photos
+        .iter()
+        .find(|p| p.name.contains("shaved-dark"))
+        .expect("the shaved photo");
+    let mut mirror = Mirror::new(models, TrackerOptions::default());
+    let mut rng = Rng::new(5);
+    let pc = Vec2::new(
+        photo.image.width as f32 / 2.0,
+        photo.image.height as f32 / 2.0,
+    );
+    let (mut checked, mut worst_angle, mut lowest_all) = (0, 0.0f32, f32::INFINITY);
+    let mut stages: Vec<[f32; 4]> = Vec::new();
+    for i in 0..45 {
+        let t = i as f64 / FPS;
+        let pl = Motion::Roll.at(t as f32, photo.image.width, photo.image.height);
+        let frame = render(&photo.image, &pl, &mut rng);
+        mirror
+            .frame_buffer(W, H)
+            .unwrap()
+            .copy_from_slice(&frame.data);
+        let out = mirror.process(t * 1000.0).expect("a frame");
+        stages.push([out.ms.track, out.ms.place, out.ms.render, out.ms.total]);
+        let (gl, gr) = (pl.apply(photo.left, pc), pl.apply(photo.right, pc));
+        if !out.track.tracked || i < 3 {
+            continue;
+        }
+        assert!(out.dots > 200, "frame {i}: {} dots", out.dots);
+        // Every drawn dot and their centroid, in the true face's axes.
+        let n = mirror.dots().len() as f32;
+        let c = mirror
+            .dots()
+            .iter()
+            .fold(Vec2::default(), |a, d| a.plus(Vec2::new(d.x, d.y)))
+            .scale(1.0 / n);
+        let mid = gl.plus(gr).scale(0.5);
+        let along = gr.minus(gl);
+        let ipd = along.len();
+        let ex = along.scale(1.0 / ipd);
+        let up = Vec2::new(ex.y, -ex.x);
+        let v = c.minus(mid);
+        let height = v.dot(up) / ipd;
+        let lowest = mirror
+            .dots()
+            .iter()
+            .map(|d| Vec2::new(d.x, d.y).minus(mid).dot(up) / ipd)
+            .fold(f32::INFINITY, f32::min);
+        lowest_all = lowest_all.min(lowest);
+
+        // The default line, and the scalp behind it up to the crown: the
+        // dots' centroid about an IPD above the eyes, on the head's
+        // midline; the lowest dots (at the temples) well above the brows.
+        assert!(
+            (0.8..1.6).contains(&height),
+            "frame {i}: dots {height:.2} IPD above the eyes"
+        );
+        assert!(
+            lowest > 0.35,
+            "frame {i}: a dot {lowest:.2} IPD above the eyes"
+        );
+        let angle = (v.dot(ex) / v.dot(up)).atan().to_degrees();
+        worst_angle = worst_angle.max(angle.abs());
+        checked += 1;
+    }
+    assert!(checked >= 35, "only {checked} frames tracked");
+    println!("lowest dot {lowest_all:.2} IPD above the eyes");
+    assert!(
+        worst_angle < 8.0,
+        "the dots left the head's midline by {worst_angle:.1}°"
+    );
+    let median = |k: usize| {
+        let mut v: Vec<f32> = stages.iter().skip(1).map(|s| s[k]).collect();
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "mirror, 640x480 rolled clip: {checked} frames checked, dots within {worst_angle:.1}° of the midline; \
+         median ms: track {:.2}, place {:.2}, render {:.2}, total {:.2}",
+        median(0),
+        median(1),
+        median(2),
+        median(3)
+    );
+}

@@ -1,0 +1,313 @@
+//! [`Mirror`]: the live mirror's whole frame loop in the core, free of
+//! browser types: a camera frame in, the [`Tracker`] on it, the design
+//! re-projected with the frame's [`PosedFrame`] and composited over it,
+//! the rendered frame out.
+//!
+//! What the design shows does not depend on the camera frame: without a
+//! scalp mask (a mirror has none; the line is drawn like the artist's
+//! pencil, on the head model) a dot shows or not by its rank, the line
+//! and the zones alone. So on a design change the field is cut down once
+//! to the dots that can show ([`Mirror::set_design`]), and a frame only
+//! projects those few thousand dots and reads the light under them.
+
+use super::tracker::{Clock, StageTimes, TrackFrame, Tracker, TrackerOptions};
+use crate::design::Design;
+use crate::error::Error;
+use crate::face::FaceModels;
+use crate::hairline::{self, edge_noise, feather_for, DistanceGrid};
+use crate::image::{Image, Rect};
+use crate::pigment::session_params;
+use crate::render::{place, render_over, visible_dots, Scene, Scratch, VisibleDot};
+use crate::scale::{Head, DEFAULT_IPD_MM};
+use crate::scalp::ZoneGrid;
+use crate::scatter::DotField;
+use serde::Serialize;
+
+/// Milliseconds per stage of one [`Mirror::process`] call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct MirrorTimes {
+    /// The tracker's stages (detector, crop, landmarks, iris, pose, check).
+    pub detect: f32,
+    pub crop: f32,
+    pub landmarks: f32,
+    pub iris: f32,
+    pub pose: f32,
+    pub check: f32,
+    /// The whole tracker call.
+    pub track: f32,
+    /// Projecting the design's dots with the frame's pose.
+    pub place: f32,
+    /// Copying the frame and compositing the dots.
+    pub render: f32,
+    /// The whole call.
+    pub total: f32,
+}
+
+/// What [`Mirror::process`] made of one frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MirrorFrame {
+    pub track: TrackFrame,
+    /// Dots drawn on the frame (0 when no face is tracked).
+    pub dots: u32,
+    pub ms: MirrorTimes,
+}
+
+/// The design's dots that can show, for a field seed and a design.
+struct Candidates {
+    seed: u32,
+    design: Design,
+    field: DotField,
+}
+
+/// Tracks a face through camera frames and draws the design on it; see the
+/// module docs.
+pub struct Mirror {
+    models: FaceModels,
+    tracker: Tracker,
+    clock: Option<Clock>,
+    design: Design,
+    ipd_mm: f32,
+    head: Head,
+    field: Option<DotField>,
+    candidates: Option<Candidates>,
+    line: DistanceGrid,
+    zones: ZoneGrid,
+    frame: Image,
+    out: Image,
+    dots: Vec<VisibleDot>,
+    scratch: Scratch,
+    last: Option<TrackFrame>,
+}
+
+impl Mirror {
+    pub fn new(models: FaceModels, opts: TrackerOptions) -> Mirror {
+        let design = Design::default();
+        Mirror {
+            models,
+            tracker: Tracker::new(opts),
+            clock: super::tracker::default_clock(),
+            line: line_for(&design),
+            zones: ZoneGrid::from_strokes(&design.zones),
+            design,
+            ipd_mm: DEFAULT_IPD_MM,
+            head: Head::default(),
+            field: None,
+            candidates: None,
+            frame: Image::default(),
+            out: Image::default(),
+            dots: Vec::new(),
+            scratch: Scratch::default(),
+            last: None,
+        }
+    }
+
+    /// The clock for the stage times (see [`Tracker::set_clock`]; native
+    /// builds have one, WebAssembly needs `performance.now()`).
+    pub fn set_clock(&mut self, clock: Option<Clock>) {
+        self.clock = clock;
+        self.tracker.set_clock(clock);
+    }
+
+    fn now(&self) -> f64 {
+        self.clock.map_or(0.0, |c| c())
+    }
+
+    /// The visitor's interpupillary distance (mm) the design is scaled by.
+    pub fn set_ipd_mm(&mut self, ipd_mm: f32) -> Result<(), Error> {
+        use crate::limits::{IPD_MM, TYPICAL_IPD_MM};
+        if !IPD_MM.holds(ipd_mm) {
+            return Err(Error::IpdOutOfRange {
+                got: crate::error::num(ipd_mm),
+                min: IPD_MM.min,
+                max: IPD_MM.max,
+                typical_min: TYPICAL_IPD_MM.min,
+                typical_max: TYPICAL_IPD_MM.max,
+            });
+        }
+        self.ipd_mm = ipd_mm;
+        Ok(())
+    }
+
+    /// Use a validated design from the next frame on.
+    pub fn set_design(&mut self, d: Design) -> Result<(), Error> {
+        d.validate()?;
+        if d.zones != self.design.zones {
+            self.zones = ZoneGrid::from_strokes(&d.zones);
+        }
+        if hairline::control_points(&d) != hairline::control_points(&self.design) {
+            self.line = line_for(&d);
+        }
+        self.design = d;
+        Ok(())
+    }
+
+    pub fn design(&self) -> &Design {
+        &self.design
+    }
+
+    /// Use a dot field made elsewhere (a worker); the design's seed's
+    /// field is generated on the first frame otherwise.
+    pub fn set_field(&mut self, field: DotField) {
+        self.field = Some(field);
+    }
+
+    /// Whether the field for the design's seed is ready.
+    pub fn has_field(&self) -> bool {
+        self.field.as_ref().map(|f| f.seed) == Some(self.design.seed)
+    }
+
+    /// The next camera frame's RGBA buffer (`width`×`height`), to be filled
+    /// by the caller before [`Mirror::process`].
+    pub fn frame_buffer(&mut self, width: u32, height: u32) -> Result<&mut [u8], Error> {
+        self.frame.resize(width, height)?;
+        Ok(&mut self.frame.data)
+    }
+
+    /// The camera frame last processed (without dots).
+    pub fn frame(&self) -> &Image {
+        &self.frame
+    }
+
+    /// The rendered frame: the camera frame with the design drawn on the
+    /// tracked head (the plain frame when no face is tracked).
+    pub fn output(&self) -> &Image {
+        &self.out
+    }
+
+    /// The dots drawn on the last frame (frame pixels).
+    pub fn dots(&self) -> &[VisibleDot] {
+        &self.dots
+    }
+
+    /// The last frame's tracking result.
+    pub fn last(&self) -> Option<&TrackFrame> {
+        self.last.as_ref()
+    }
+
+    /// Forget the face (the next frame searches the whole frame).
+    pub fn reset(&mut self) {
+        self.tracker.reset();
+        self.last = None;
+    }
+
+    /// Track the face into the frame in [`Mirror::frame_buffer`], taken at
+    /// `t_ms`, and render the design on it into [`Mirror::output`].
+    pub fn process(&mut self, t_ms: f64) -> Result<MirrorFrame, Error> {
+        let t0 = self.now();
+        if self.frame.width == 0 || self.frame.height == 0 {
+            return Err(Error::NotRendered);
+        }
+        // Opaque whatever the browser read back.
+        self.frame.data.chunks_exact_mut(4).for_each(|p| p[3] = 255);
+        let track = self.tracker.track(&self.models, &self.frame, t_ms);
+        let t1 = self.now();
+        let posed = track.posed_frame(self.ipd_mm, self.head);
+        self.dots.clear();
+        if let Some(posed) = &posed {
+            self.update_candidates();
+            if let Some(c) = &self.candidates {
+                let placed = place(&c.field, posed, None, Some(&self.frame));
+                let px_per_mm = posed.frame().px_per_mm;
+                let scene = Scene {
+                    placed: &placed,
+                    threshold: c.field.threshold(self.design.density),
+                    design: &self.design,
+                    px_per_mm,
+                    line: &self.line,
+                    zones: &self.zones,
+                };
+                visible_dots(&scene, &mut self.dots);
+            }
+        }
+        let t2 = self.now();
+        let rect = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: self.frame.width as f32,
+            h: self.frame.height as f32,
+        };
+        let axes = posed.as_ref().map_or(
+            (
+                crate::geom::Vec2::new(1.0, 0.0),
+                crate::geom::Vec2::new(0.0, -1.0),
+            ),
+            |p| (p.frame().ex, p.frame().ey),
+        );
+        render_over(
+            &mut self.out,
+            &self.frame,
+            rect,
+            axes,
+            &self.dots,
+            &self.design,
+            None,
+            &mut self.scratch,
+        )
+        .map_err(Error::internal)?;
+        let t3 = self.now();
+        let s: StageTimes = track.ms;
+        let ms = MirrorTimes {
+            detect: s.detect,
+            crop: s.crop,
+            landmarks: s.landmarks,
+            iris: s.iris,
+            pose: s.pose,
+            check: s.check,
+            track: (t1 - t0) as f32,
+            place: (t2 - t1) as f32,
+            render: (t3 - t2) as f32,
+            total: (t3 - t0) as f32,
+        };
+        let dots = self.dots.len() as u32;
+        self.last = Some(track.clone());
+        Ok(MirrorFrame { track, dots, ms })
+    }
+
+    /// Cut the field down to the dots the design can show (see the module
+    /// docs), when the seed or design changed.
+    fn update_candidates(&mut self) {
+        if self
+            .candidates
+            .as_ref()
+            .is_some_and(|c| c.seed == self.design.seed && c.design == self.design)
+        {
+            return;
+        }
+        if !self.has_field() {
+            self.field = Some(DotField::generate(self.design.seed));
+        }
+        let Some(field) = self.field.as_ref() else {
+            return;
+        };
+        let d = &self.design;
+        let (share, _) = session_params(d.session);
+        let t = field.threshold(d.density) * share;
+        let feather = feather_for(d);
+        let dots = field
+            .dots
+            .iter()
+            .filter(|dot| {
+                if dot.u >= t {
+                    return false;
+                }
+                let p = crate::geom::Vec2::new(dot.x, dot.y);
+                self.zones.any
+                    || feather.factor(self.line.sample(p), edge_noise(p, field.seed)) > 0.0
+            })
+            .copied()
+            .collect();
+        self.candidates = Some(Candidates {
+            seed: d.seed,
+            design: d.clone(),
+            field: DotField {
+                seed: field.seed,
+                dots,
+                density: field.density,
+            },
+        });
+    }
+}
+
+fn line_for(d: &Design) -> DistanceGrid {
+    DistanceGrid::build(&hairline::curve(&hairline::control_points(d), 16))
+}

@@ -16,6 +16,9 @@
 //   hook.compareSplit();     // where the before/after split is (0–1)
 //   hook.ctaHref();          // cta-href as the element will follow it, or null
 //   await hook.segmented();  // a segmentation asked for after pupils were placed by hand has arrived (or failed)
+//   hook.probeMirror(points); // from the next startMirror() on, read these camera-frame pixels ([[x, y], …]) of every frame
+//   hook.mirrorLog();        // that mirror's frames: [{detail, probe: [[r, g, b], …]}], or null
+//   hook.mirrorThread();     // where the running mirror tracks: 'worker', 'page', or null
 
 export function testHook(element) {
   if (!element || element.localName !== 'hairline-visualizer') throw new Error('testHook: not a <hairline-visualizer>');
@@ -31,5 +34,8 @@ export function testHook(element) {
     compareSplit: () => el._split,
     ctaHref: () => el._ctaHref,
     segmented: () => el._segmenting ?? Promise.resolve(),
+    probeMirror: (points) => { el._mirrorProbe = points; },
+    mirrorLog: () => el._mirrorLog ?? null,
+    mirrorThread: () => el._mirror?.backend?.thread ?? null,
   };
 }

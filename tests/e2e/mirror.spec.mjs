@@ -233,6 +233,54 @@ test.describe('mirror on the still clip', () => {
   });
 });
 
+test.describe('the camera is released', () => {
+  test('on stopMirror(), a hidden page, scrolling out of view and removal; the controls follow', async () => {
+    const { page } = await cameraPage('still');
+    const errors = watchErrors(page);
+    await page.goto('/');
+    const got = await page.evaluate(async () => {
+      const streams = [];
+      const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (c) => {
+        const s = await gum(c);
+        streams.push(s);
+        return s;
+      };
+      const live = () => streams.at(-1).getTracks().some((t) => t.readyState === 'live');
+      const el = document.querySelector('hairline-visualizer');
+      const ui = () => {
+        const shot = el.shadowRoot.querySelector('.hv-shot');
+        const toggle = el.shadowRoot.querySelector('.hv-mirror-btn[aria-pressed]');
+        return { shot: !shot.hidden, pressed: toggle.getAttribute('aria-pressed'), canvas: !!el.shadowRoot.querySelector('.hv-mirror-canvas') };
+      };
+      const out = {};
+      const run = async (name, stop) => {
+        el.scrollIntoView();
+        await el.startMirror();
+        const on = { live: live(), ...ui() };
+        stop();
+        await new Promise((r) => setTimeout(r, 300));
+        out[name] = { on, off: { live: live(), ...ui() } };
+      };
+      await run('stopMirror', () => el.stopMirror());
+      await run('hidden', () => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      delete document.visibilityState;
+      document.body.style.paddingBottom = '4000px';
+      await run('out of view', () => window.scrollTo(0, document.body.scrollHeight));
+      await run('removed', () => el.remove());
+      return out;
+    });
+    for (const [name, r] of Object.entries(got)) {
+      expect(r.on, name).toEqual({ live: true, shot: true, pressed: 'true', canvas: true });
+      expect(r.off, name).toEqual({ live: false, shot: false, pressed: 'false', canvas: false });
+    }
+    expect(errors).toEqual([]);
+  });
+});
+
 test.describe('mirror without camera permission', () => {
   test('startMirror() rejects with camera-denied and a message in the visitor\'s language', async () => {
     const { page } = await cameraPage('still', { grant: false });

@@ -225,28 +225,34 @@ export class MirrorSession {
     for (const track of this.stream.getTracks()) track.addEventListener('ended', () => this.stop('ended'));
   }
 
+  /** Wait for the camera's next frame (one callback registered at a time). */
   _schedule() {
-    if (this.stopped || this.paused) return;
+    if (this.stopped || this.paused || this._scheduled) return;
+    this._scheduled = true;
     const v = this.video;
-    if (typeof v.requestVideoFrameCallback === 'function') v.requestVideoFrameCallback(() => this._tick());
-    else requestAnimationFrame(() => this._tick());
+    const next = () => {
+      this._scheduled = false;
+      // Without frame callbacks: only new frames.
+      if (typeof v.requestVideoFrameCallback === 'function' || v.currentTime !== this._lastTime) {
+        this._lastTime = v.currentTime;
+        this._pending = true;
+        this._pump();
+      }
+      this._schedule();
+    };
+    if (typeof v.requestVideoFrameCallback === 'function') v.requestVideoFrameCallback(next);
+    else requestAnimationFrame(next);
   }
 
-  async _tick() {
-    if (this.stopped || this.paused) return;
+  /** Track the newest frame, one at a time: a frame that arrives while
+   * one is being tracked is taken as soon as that one is shown (frames in
+   * between are dropped), so the loop never idles while the camera has a
+   * new frame. */
+  async _pump() {
     const v = this.video;
-    // Without frame callbacks: only new frames.
-    if (typeof v.requestVideoFrameCallback !== 'function' && v.currentTime === this._lastTime) {
-      this._schedule();
-      return;
-    }
-    this._lastTime = v.currentTime;
-    if (this._busy || !v.videoWidth) {
-      this._schedule();
-      return;
-    }
+    if (this._busy || !this._pending || this.stopped || this.paused || !v.videoWidth) return;
+    this._pending = false;
     this._busy = true;
-    this._schedule();
     const t0 = performance.now();
     try {
       const { report, probe, scale } = await this.backend.process(v, t0, this.probe);
@@ -260,6 +266,7 @@ export class MirrorSession {
     } finally {
       this._busy = false;
     }
+    this._pump();
   }
 
   _shown(r, probe, scale, ms) {

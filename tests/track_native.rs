@@ -27,6 +27,7 @@ use hairline_visualizer::face::FaceModels;
 use hairline_visualizer::geom::Vec2;
 use hairline_visualizer::image::Image;
 use hairline_visualizer::rng::Rng;
+use hairline_visualizer::scale::Head;
 use hairline_visualizer::track::tracker::{TrackFrame, Tracker, TrackerOptions};
 use serde_json::Value;
 
@@ -701,5 +702,78 @@ fn the_mirror_draws_the_design_on_the_scalp_and_follows_the_head() {
         median(1),
         median(2),
         median(3)
+    );
+}
+
+/// Where the backdrop reaches the frame's top corners (as a webcam at arm's
+/// length sees the room), the mirror fits the head model to the head's
+/// outline and keeps the dots off the backdrop.
+#[test]
+fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
+    use hairline_visualizer::track::mirror::Mirror;
+    let Some(models) = models() else { return };
+    let Some(photos) = photos() else { return };
+    let photo = photos
+        .iter()
+        .find(|p| p.name.contains("shaved-dark"))
+        .expect("the shaved photo");
+    // The photo on a backdrop of its own backdrop's colour, which fills
+    // the frame's corners.
+    let (pw, ph) = (photo.image.width, photo.image.height);
+    let c = photo.image.pixel(2, 2);
+    let mut padded = Image::new(pw + 400, ph + 200, [c[0], c[1], c[2], 255]).unwrap();
+    for y in 0..ph {
+        let (from, to) = (
+            (y * pw * 4) as usize,
+            (((y + 150) * (pw + 400) + 200) * 4) as usize,
+        );
+        padded.data[to..to + pw as usize * 4]
+            .copy_from_slice(&photo.image.data[from..from + pw as usize * 4]);
+    }
+    let pl = Placement {
+        k: 0.85,
+        angle: 0.0,
+        centre: Vec2::new(W as f32 / 2.0, H as f32 / 2.0),
+    };
+    let mut rng = Rng::new(9);
+    let frame = render(&padded, &pl, &mut rng);
+    let corner = frame.pixel(4, 4);
+    let on_backdrop = |mirror: &Mirror| {
+        mirror
+            .dots()
+            .iter()
+            .filter(|d| {
+                let (x, y) = (d.x.round(), d.y.round());
+                if x < 0.0 || y < 0.0 || x >= W as f32 || y >= H as f32 {
+                    return true;
+                }
+                let p = frame.pixel(x as u32, y as u32);
+                (0..3).all(|c| p[c].abs_diff(corner[c]) < 14)
+            })
+            .count()
+    };
+    let mut mirror = Mirror::new(models, TrackerOptions::default());
+    for i in 0..5 {
+        mirror
+            .frame_buffer(W, H)
+            .unwrap()
+            .copy_from_slice(&frame.data);
+        let out = mirror.process(i as f64 * 33.3).unwrap();
+        assert!(out.track.tracked, "frame {i}");
+    }
+    let head = mirror.head();
+    let n = mirror.dots().len();
+    let off = on_backdrop(&mirror);
+    println!(
+        "head fitted: half width {:.0} mm, top {:.0} mm (average {:.0}, {:.0}); {off} of {n} dots on the backdrop",
+        head.half_width_mm,
+        head.top_mm,
+        Head::default().half_width_mm,
+        Head::default().top_mm
+    );
+    assert_ne!(head, Head::default());
+    assert!(
+        n > 200 && off * 100 <= n,
+        "{off} of {n} dots on the backdrop"
     );
 }

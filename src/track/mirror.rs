@@ -9,6 +9,21 @@
 //! and the zones alone. So on a design change the field is cut down once
 //! to the dots that can show ([`Mirror::set_design`]), and a frame only
 //! projects those few thousand dots and reads the light under them.
+//!
+//! The head model is fitted to the head's outline as on a photo
+//! ([`crate::estimate::fit_head`]: the backdrop's colour from the frame's
+//! top corners, which a webcam at arm's length shows), when a face is
+//! found and then every [`HEAD_FIT_MS`], so the dots keep to this head
+//! rather than an average one; where no outline is found the average head
+//! is kept.
+//!
+//! The pitch fitted against the mean 3D face is off by a few degrees to
+//! over ten for a given face (its brow, nose and chin differ from the
+//! mean's), which would tip the design up or down the head. A visitor
+//! starting the mirror faces it: the mean pitch of the first
+//! [`NEUTRAL_FRAMES`] tracked frames (within ±[`MAX_NEUTRAL_PITCH`]) is
+//! taken as their level head, and the design is drawn with the pitch
+//! relative to it (the reported pitch stays the measured one).
 
 use super::tracker::{Clock, StageTimes, TrackFrame, Tracker, TrackerOptions};
 use crate::design::Design;
@@ -22,6 +37,14 @@ use crate::scale::{Head, DEFAULT_IPD_MM};
 use crate::scalp::ZoneGrid;
 use crate::scatter::DotField;
 use serde::Serialize;
+
+/// Tracked frames whose mean pitch is taken as the visitor's level head.
+pub const NEUTRAL_FRAMES: u32 = 10;
+/// The most pitch (degrees) taken as a level head's.
+pub const MAX_NEUTRAL_PITCH: f32 = 20.0;
+
+/// How often (ms) the head model is fitted again while a face is followed.
+pub const HEAD_FIT_MS: f64 = 1000.0;
 
 /// Milliseconds per stage of one [`Mirror::process`] call.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -68,6 +91,11 @@ pub struct Mirror {
     design: Design,
     ipd_mm: f32,
     head: Head,
+    /// When the head model was last fitted (ms), while a face is followed.
+    head_fitted: Option<f64>,
+    /// The level head's pitch (degrees): the sum and count of the first
+    /// tracked frames' pitches.
+    neutral: (f32, u32),
     field: Option<DotField>,
     candidates: Option<Candidates>,
     line: DistanceGrid,
@@ -91,6 +119,8 @@ impl Mirror {
             design,
             ipd_mm: DEFAULT_IPD_MM,
             head: Head::default(),
+            head_fitted: None,
+            neutral: (0.0, 0),
             field: None,
             candidates: None,
             frame: Image::default(),
@@ -188,6 +218,61 @@ impl Mirror {
     pub fn reset(&mut self) {
         self.tracker.reset();
         self.last = None;
+        self.head = Head::default();
+        self.head_fitted = None;
+        self.neutral = (0.0, 0);
+    }
+
+    /// The pitch (degrees) taken as the visitor's level head so far.
+    pub fn neutral_pitch(&self) -> f32 {
+        let (sum, n) = self.neutral;
+        if n == 0 {
+            0.0
+        } else {
+            (sum / n as f32).clamp(-MAX_NEUTRAL_PITCH, MAX_NEUTRAL_PITCH)
+        }
+    }
+
+    /// The head model the design is drawn on.
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// Take the first tracked frames' pitch as the level head's, and fit
+    /// the head model to this frame's outline when a face was just found
+    /// or the last fit is [`HEAD_FIT_MS`] old; the average head while no
+    /// face is followed.
+    fn update_head(&mut self, track: &TrackFrame, t_ms: f64) {
+        if !track.tracked || track.searched {
+            self.neutral = (0.0, 0);
+        }
+        if !track.tracked {
+            self.head = Head::default();
+            self.head_fitted = None;
+            return;
+        }
+        if self.neutral.1 < NEUTRAL_FRAMES && track.pitch.is_finite() {
+            self.neutral = (self.neutral.0 + track.pitch, self.neutral.1 + 1);
+        }
+        let due = match self.head_fitted {
+            None => true,
+            Some(t) => track.searched || t_ms - t >= HEAD_FIT_MS || t_ms < t,
+        };
+        if !due {
+            return;
+        }
+        let Some(frontal) = super::posed::PosedFrame::from_pupils(
+            track.left_pupil,
+            track.right_pupil,
+            self.ipd_mm,
+            0.0,
+            0.0,
+            Head::default(),
+        ) else {
+            return;
+        };
+        self.head = crate::estimate::fit_head(&self.frame, frontal.frame());
+        self.head_fitted = Some(t_ms);
     }
 
     /// Track the face into the frame in [`Mirror::frame_buffer`], taken at
@@ -201,7 +286,12 @@ impl Mirror {
         self.frame.data.chunks_exact_mut(4).for_each(|p| p[3] = 255);
         let track = self.tracker.track(&self.models, &self.frame, t_ms);
         let t1 = self.now();
-        let posed = track.posed_frame(self.ipd_mm, self.head);
+        self.update_head(&track, t_ms);
+        let level = TrackFrame {
+            pitch: track.pitch - self.neutral_pitch(),
+            ..track.clone()
+        };
+        let posed = level.posed_frame(self.ipd_mm, self.head);
         self.dots.clear();
         if let Some(posed) = &posed {
             self.update_candidates();

@@ -538,8 +538,11 @@ impl Visualizer {
     }
 
     /// Calibrate from the pupils (image px); `source` is "visitor",
-    /// "detected" or "estimated". Returns the calibration.
+    /// "detected", "estimated" or "tracked"; `yaw_deg`, if given, is the
+    /// head's turn (degrees, positive: the nose towards the image's right,
+    /// as the mirror reports it). Returns the calibration.
     #[wasm_bindgen(js_name = setCalibration)]
+    #[allow(clippy::too_many_arguments)]
     pub fn set_calibration(
         &mut self,
         lx: f32,
@@ -548,6 +551,7 @@ impl Visualizer {
         ry: f32,
         ipd_mm: f32,
         source: &str,
+        yaw_deg: Option<f32>,
     ) -> Result<JsValue, Error> {
         let source = match source {
             "detected" => Source::Detected,
@@ -555,9 +559,14 @@ impl Visualizer {
             "estimated" => Source::Estimated,
             _ => Source::Visitor,
         };
-        let c =
-            self.engine
-                .set_calibration(Vec2::new(lx, ly), Vec2::new(rx, ry), ipd_mm, source)?;
+        let (a, b) = (Vec2::new(lx, ly), Vec2::new(rx, ry));
+        let c = match yaw_deg {
+            Some(yaw) => {
+                self.engine
+                    .set_calibration_turned(a, b, ipd_mm, source, yaw.to_radians())?
+            }
+            None => self.engine.set_calibration(a, b, ipd_mm, source)?,
+        };
         to_js(&c)
     }
 

@@ -677,7 +677,7 @@ fn the_mirror_draws_the_design_on_the_scalp_and_follows_the_head() {
             "frame {i}: dots {height:.2} IPD above the eyes"
         );
         assert!(
-            lowest > 0.35,
+            lowest > 0.5,
             "frame {i}: a dot {lowest:.2} IPD above the eyes"
         );
         let angle = (v.dot(ex) / v.dot(up)).atan().to_degrees();

@@ -452,7 +452,7 @@ export async function snapshot(host) {
     host._autoPlacePending = false;
     const { leftPupil: l, rightPupil: r } = frame;
     try {
-      host._vis.setCalibration(l.x, l.y, r.x, r.y, host._ipdMm(), 'tracked');
+      host._vis.setCalibration(l.x, l.y, r.x, r.y, host._ipdMm(), 'tracked', frame.yaw);
       host._noFace = false;
       host._segmentForCalibration();
       host._suggestShade();

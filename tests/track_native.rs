@@ -705,9 +705,10 @@ fn the_mirror_draws_the_design_on_the_scalp_and_follows_the_head() {
     );
 }
 
-/// Where the backdrop reaches the frame's top corners (as a webcam at arm's
-/// length sees the room), the mirror fits the head model to the head's
-/// outline and keeps the dots off the backdrop.
+/// The mirror fits the head model to the head's outline and keeps the
+/// dots off the backdrop: where the backdrop fills the frame's corners (as
+/// a webcam at arm's length sees the room), and where it does not (the
+/// photo on a wall of another colour, as in the clips).
 #[test]
 fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
     use hairline_visualizer::track::mirror::Mirror;
@@ -717,10 +718,9 @@ fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
         .iter()
         .find(|p| p.name.contains("shaved-dark"))
         .expect("the shaved photo");
-    // The photo on a backdrop of its own backdrop's colour, which fills
-    // the frame's corners.
     let (pw, ph) = (photo.image.width, photo.image.height);
     let c = photo.image.pixel(2, 2);
+    // The photo on a backdrop of its own backdrop's colour.
     let mut padded = Image::new(pw + 400, ph + 200, [c[0], c[1], c[2], 255]).unwrap();
     for y in 0..ph {
         let (from, to) = (
@@ -730,16 +730,31 @@ fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
         padded.data[to..to + pw as usize * 4]
             .copy_from_slice(&photo.image.data[from..from + pw as usize * 4]);
     }
-    let pl = Placement {
+    let centred = Placement {
         k: 0.85,
         angle: 0.0,
         centre: Vec2::new(W as f32 / 2.0, H as f32 / 2.0),
     };
-    let mut rng = Rng::new(9);
-    let frame = render(&padded, &pl, &mut rng);
-    let corner = frame.pixel(4, 4);
-    let on_backdrop = |mirror: &Mirror| {
-        mirror
+    let on_wall = Motion::Still.at(0.0, pw, ph);
+    let mut models = Some(models);
+    let mut mirror: Option<Mirror> = None;
+    for (name, image, pl) in [
+        ("backdrop in the corners", &padded, centred),
+        ("on a wall", &photo.image, on_wall),
+    ] {
+        let mut rng = Rng::new(9);
+        let frame = render(image, &pl, &mut rng);
+        let m = mirror
+            .get_or_insert_with(|| Mirror::new(models.take().unwrap(), TrackerOptions::default()));
+        m.reset();
+        for i in 0..5 {
+            m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
+            let out = m.process(i as f64 * 33.3).unwrap();
+            assert!(out.track.tracked, "{name}: frame {i}");
+        }
+        let head = m.head();
+        let n = m.dots().len();
+        let off = m
             .dots()
             .iter()
             .filter(|d| {
@@ -748,32 +763,75 @@ fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
                     return true;
                 }
                 let p = frame.pixel(x as u32, y as u32);
-                (0..3).all(|c| p[c].abs_diff(corner[c]) < 14)
+                (0..3).all(|k| p[k].abs_diff(c[k]) < 14)
             })
-            .count()
-    };
-    let mut mirror = Mirror::new(models, TrackerOptions::default());
-    for i in 0..5 {
-        mirror
-            .frame_buffer(W, H)
-            .unwrap()
-            .copy_from_slice(&frame.data);
-        let out = mirror.process(i as f64 * 33.3).unwrap();
-        assert!(out.track.tracked, "frame {i}");
+            .count();
+        println!(
+            "{name}: head half width {:.0} mm, top {:.0} mm (average {:.0}, {:.0}); {off} of {n} dots on the backdrop",
+            head.half_width_mm,
+            head.top_mm,
+            Head::default().half_width_mm,
+            Head::default().top_mm
+        );
+        assert_ne!(head, Head::default(), "{name}");
+        assert!(
+            n > 200 && off * 100 <= n,
+            "{name}: {off} of {n} dots on the backdrop"
+        );
     }
-    let head = mirror.head();
-    let n = mirror.dots().len();
-    let off = on_backdrop(&mirror);
+}
+
+/// On every test photo (as the clips place it, on a wall), the share of
+/// the mirror's dots that land on the photo's backdrop, in all: 2.9 % with
+/// the fitted head, 7.8 % with the average head.
+#[test]
+fn the_mirror_keeps_the_dots_off_the_backdrop_on_every_test_photo() {
+    use hairline_visualizer::track::mirror::Mirror;
+    let Some(models) = models() else { return };
+    let Some(photos) = photos() else { return };
+    let mut m = Mirror::new(models, TrackerOptions::default());
+    let (mut all, mut off_all) = (0, 0);
+    for photo in &photos {
+        let (pw, ph) = (photo.image.width, photo.image.height);
+        let c = photo.image.pixel(2, 2);
+        let mut rng = Rng::new(9);
+        let frame = render(&photo.image, &Motion::Still.at(0.0, pw, ph), &mut rng);
+        m.reset();
+        for i in 0..5 {
+            m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
+            let out = m.process(i as f64 * 33.3).unwrap();
+            assert!(out.track.tracked, "{}: frame {i}", photo.name);
+        }
+        let head = m.head();
+        let n = m.dots().len();
+        let off = m
+            .dots()
+            .iter()
+            .filter(|d| {
+                let (x, y) = (d.x.round(), d.y.round());
+                if x < 0.0 || y < 0.0 || x >= W as f32 || y >= H as f32 {
+                    return true;
+                }
+                let p = frame.pixel(x as u32, y as u32);
+                (0..3).all(|k| p[k].abs_diff(c[k]) < 14)
+            })
+            .count();
+        println!(
+            "{}: head half width {:.0} mm, top {:.0} mm; {off} of {n} dots on the backdrop",
+            photo.name, head.half_width_mm, head.top_mm
+        );
+        assert!(head.top_mm <= 88.0 && head.half_width_mm <= 75.0);
+        all += n;
+        off_all += off;
+    }
+    let share = off_all as f32 / all as f32;
     println!(
-        "head fitted: half width {:.0} mm, top {:.0} mm (average {:.0}, {:.0}); {off} of {n} dots on the backdrop",
-        head.half_width_mm,
-        head.top_mm,
-        Head::default().half_width_mm,
-        Head::default().top_mm
+        "all photos: {:.1} % of the dots on the backdrop",
+        share * 100.0
     );
-    assert_ne!(head, Head::default());
     assert!(
-        n > 200 && off * 100 <= n,
-        "{off} of {n} dots on the backdrop"
+        share < 0.04,
+        "{:.1} % of the dots on the backdrop",
+        share * 100.0
     );
 }

@@ -752,6 +752,10 @@ fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
             let out = m.process(i as f64 * 33.3).unwrap();
             assert!(out.track.tracked, "{name}: frame {i}");
         }
+        if let Ok(dir) = std::env::var("MIRROR_OUT") {
+            let d = std::path::Path::new(&dir);
+            std::fs::write(d.join(format!("{}.rgba", photo.name)), &m.output().data).unwrap();
+        }
         let head = m.head();
         let n = m.dots().len();
         let off = m
@@ -801,6 +805,10 @@ fn the_mirror_keeps_the_dots_off_the_backdrop_on_every_test_photo() {
             m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
             let out = m.process(i as f64 * 33.3).unwrap();
             assert!(out.track.tracked, "{}: frame {i}", photo.name);
+        }
+        if let Ok(dir) = std::env::var("MIRROR_OUT") {
+            let d = std::path::Path::new(&dir);
+            std::fs::write(d.join(format!("{}.rgba", photo.name)), &m.output().data).unwrap();
         }
         let head = m.head();
         let n = m.dots().len();

@@ -17,6 +17,7 @@ const PORT = Number(process.env.BENCH_PORT || 8141);
 const BASE = `http://127.0.0.1:${PORT}`;
 const QUICK = process.env.BENCH_QUICK === '1'; // fewer repetitions (used by the test that checks the bench runs)
 const RENDER_ONLY = process.env.BENCH_ONLY === 'render'; // only the render rows (for quick iteration on the renderer)
+const MIRROR_ONLY = process.env.BENCH_ONLY === 'mirror'; // only the live mirror's rows (printed, not written)
 
 const fixtures = JSON.parse(await readFile(path.join(root, 'tests', 'fixtures', 'pupils.json'), 'utf8')).photos;
 const PHOTO = 'front-shaved-dark-01.jpg';
@@ -87,6 +88,15 @@ async function open(browser, viewport, deviceScaleFactor = 1) {
 }
 
 const rows = [];
+if (MIRROR_ONLY) {
+  try {
+    await mirrorRows();
+  } finally {
+    server.kill();
+  }
+  printMirror();
+  process.exit(0);
+}
 try {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
@@ -436,11 +446,16 @@ if (faces.length) {
   const errs = faces.flatMap((f) => [f.left_error_pct, f.right_error_pct]).sort((a, b) => a - b);
   console.log(`pupil error: median ${num(errs[Math.floor(errs.length / 2)], 1)}%, worst ${num(errs[errs.length - 1], 1)}% of the interpupillary distance`);
 }
-for (const m of rows.filter((r) => r.name.startsWith('mirror: '))) {
-  const st = Object.entries(m.stages_median_ms).map(([k, v]) => `${k} ${num(v, 1)}`).join(', ');
-  console.log(`${m.name} (${m.thread}, ${m.width}×${m.height} camera): ${num(m.fps, 1)} frames/s shown, frame median ${num(m.median_ms, 1)} ms, worst ${num(m.worst_ms, 1)} ms, ${Math.round(m.tracked_share * 100)}% tracked; core stages (median ms): ${st}`);
-}
+printMirror();
 const memory = by('memory: wasm peak');
 console.log(`wasm memory peak: ${(memory.wasm_bytes / 2 ** 20).toFixed(0)} MB = ${num(memory.image_buffers, 2)} × one 12 MP RGBA buffer`);
 console.log(`full render is ${num(by('baseline: Canvas2D dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: full render 12MP').ratio, 1)}× the memcpy floor`);
 console.log(`100k-dot stress is ${num(by('baseline: Canvas2D 100k dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: 100k dots 12MP (stress)').ratio, 1)}× the memcpy floor`);
+
+function printMirror() {
+  const num = (v, d = 2) => (v == null ? '' : Number(v).toFixed(d));
+  for (const m of rows.filter((r) => r.name.startsWith('mirror: '))) {
+    const st = Object.entries(m.stages_median_ms).map(([k, v]) => `${k} ${num(v, 1)}`).join(', ');
+    console.log(`${m.name} (${m.thread}, ${m.width}×${m.height} camera): ${num(m.fps, 1)} frames/s shown, frame median ${num(m.median_ms, 1)} ms, worst ${num(m.worst_ms, 1)} ms, ${Math.round(m.tracked_share * 100)}% tracked; core stages (median ms): ${st}`);
+  }
+}

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
-import { ORIGIN, pngSize, watchErrors } from './helpers.mjs';
+import { HV, ORIGIN, SHAVED, choosePhoto, eventMark, getDesign, nextEvent, pngSize, recordEvents, watchErrors } from './helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLIPS = path.join(ROOT, 'target', 'mirror');
@@ -229,6 +229,37 @@ test.describe('mirror on the still clip', () => {
     expect(diff.darker).toBeGreaterThan(0.6 * diff.n);
     expect(diff.faceChanged).toBe(0);
     expect(diff.n).toBeGreaterThan(200);
+    expect(errors).toEqual([]);
+  });
+});
+
+test.describe('the mirror\'s buttons', () => {
+  test('over a photo: Mirror shows the camera mirrored, Take photo makes the frame the photo', async () => {
+    const { page } = await cameraPage('still');
+    const errors = watchErrors(page);
+    await recordEvents(page);
+    await page.goto('/');
+    await choosePhoto(page, SHAVED.name);
+    const mark = await eventMark(page);
+    await page.locator(`${HV} .hv-stagebar .hv-mirror-btn`).click();
+    await expect.poll(() => page.evaluate(() => window.__hvEvents.some((e) => e.type === 'mirror-frame' && e.detail.tracked))).toBe(true);
+    const canvas = page.locator(`${HV} canvas.hv-mirror-canvas`);
+    await expect(canvas).toHaveClass(/hv-mirrored/);
+    expect(await canvas.evaluate((c) => getComputedStyle(c).transform)).toMatch(/^matrix\(-1, 0, 0, 1/);
+    // A drag on the mirror moves nothing under it.
+    const before = await getDesign(page);
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 3 + 30, { steps: 4 });
+    await page.mouse.up();
+    expect(await getDesign(page)).toEqual(before);
+    await page.locator(`${HV} .hv-shot`).click();
+    const loaded = await nextEvent(page, mark, 'image-load');
+    expect(loaded).toEqual({ width: 640, height: 480 });
+    await expect(canvas).toHaveCount(0);
+    const cal = await page.evaluate(() => document.querySelector('hairline-visualizer').getCalibration());
+    expect(cal.source).toBe('tracked');
     expect(errors).toEqual([]);
   });
 });

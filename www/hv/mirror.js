@@ -176,6 +176,8 @@ export class MirrorSession {
     // The front camera is shown as a mirror image, as people expect.
     const front = (this.stream.getVideoTracks()[0]?.getSettings?.().facingMode ?? this.facingMode) !== 'environment';
     this.canvas.classList.toggle('hv-mirrored', front);
+    // Drags and zooms on the mirror are not for the photo under it.
+    for (const type of ['pointerdown', 'wheel']) this.canvas.addEventListener(type, (e) => e.stopPropagation());
     this.stage.append(video, this.canvas);
     try {
       await video.play();
@@ -192,6 +194,7 @@ export class MirrorSession {
         console.debug('<hairline-visualizer> mirror worker unavailable; tracking on the page', e);
         // The canvas was handed to the worker: the page needs a new one.
         const fresh = el('canvas', { class: this.canvas.className, part: 'mirror', role: 'img', 'aria-label': t.mirror });
+        for (const type of ['pointerdown', 'wheel']) fresh.addEventListener(type, (e) => e.stopPropagation());
         this.canvas.replaceWith(fresh);
         this.canvas = fresh;
       }
@@ -349,6 +352,9 @@ export function mirrorControls(host) {
       else startMirror(host).catch(() => { /* reported through the error event */ });
     });
   }
+  // The stage's own pointer handling (drags, pans, pointer capture, which
+  // would take the click from the button) is not for the mirror.
+  shot.addEventListener('pointerdown', (e) => e.stopPropagation());
   shot.addEventListener('click', () => snapshot(host).catch((e) => {
     if (e.code !== 'cancelled') host._report(e instanceof VisualizerError ? e : new VisualizerError('internal', host._t.errors.internal), e);
   }));

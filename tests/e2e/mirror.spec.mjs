@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
-import { HV, ORIGIN, SHAVED, choosePhoto, eventMark, getDesign, nextEvent, pngSize, recordEvents, watchErrors } from './helpers.mjs';
+import { HV, ORIGIN, SHAVED, choosePhoto, eventMark, getDesign, nextEvent, pngSize, recordEvents, setRange, watchErrors } from './helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLIPS = path.join(ROOT, 'target', 'mirror');
@@ -246,6 +246,11 @@ test.describe('the mirror\'s buttons', () => {
     const canvas = page.locator(`${HV} canvas.hv-mirror-canvas`);
     await expect(canvas).toHaveClass(/hv-mirrored/);
     expect(await canvas.evaluate((c) => getComputedStyle(c).transform)).toMatch(/^matrix\(-1, 0, 0, 1/);
+    // The design controls stay live: a lower density shows on the mirror.
+    const lastDots = () => page.evaluate(() => window.__hvEvents.filter((e) => e.type === 'mirror-frame' && e.detail.tracked).at(-1).detail.dots);
+    const dense = await lastDots();
+    await setRange(page, `${HV} #hv-density`, 40);
+    await expect.poll(lastDots).toBeLessThan(dense * 0.75);
     // A drag on the mirror moves nothing under it.
     const before = await getDesign(page);
     const box = await canvas.boundingBox();

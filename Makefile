@@ -204,8 +204,10 @@ test-segment: tool-npm tool-apt
 
 # The live mirror's tracker (src/track/) on synthetic 640x480 clips made from
 # the test photos with known motion (uses the pixels test-face's oracle
-# wrote); also checks target/mirror/ clips if `node tests/mirror/make-clips.mjs`
-# made them. About 2.5 minutes on this machine.
+# wrote), and its whole frame loop (the design drawn on the tracked head,
+# the head fitted, dots kept off the backdrop); also checks target/mirror/
+# clips if `node tests/mirror/make-clips.mjs` made them. About 3 minutes on
+# this machine.
 test-track: tool-npm
 	cargo test --release --test track_native -- --nocapture
 

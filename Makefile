@@ -47,7 +47,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 
 .PHONY: all tools tool-rust-target tool-wasm-bindgen tool-apt tool-npm \
-	build build-test wasm-opt serve test test-native test-wasm test-e2e bench dist gallery golden test-face test-segment test-render test-labels test-track fuzz clean
+	build build-test wasm-opt serve test test-native test-wasm test-e2e mirror-clips bench dist gallery golden test-face test-segment test-render test-labels test-track fuzz clean
 
 all: build
 
@@ -204,8 +204,10 @@ test-segment: tool-npm tool-apt
 
 # The live mirror's tracker (src/track/) on synthetic 640x480 clips made from
 # the test photos with known motion (uses the pixels test-face's oracle
-# wrote); also checks target/mirror/ clips if `node tests/mirror/make-clips.mjs`
-# made them. About 2.5 minutes on this machine.
+# wrote), and its whole frame loop (the design drawn on the tracked head,
+# the head fitted, dots kept off the backdrop); also checks target/mirror/
+# clips if `node tests/mirror/make-clips.mjs` made them. About 3 minutes on
+# this machine.
 test-track: tool-npm
 	cargo test --release --test track_native -- --nocapture
 
@@ -226,11 +228,23 @@ test-wasm: tool-rust-target tool-wasm-bindgen tool-apt
 	CHROMEDRIVER=$(CHROMEDRIVER) \
 	cargo test --target $(WASM_TARGET)
 
-test-e2e: build-test
+# The live mirror's fake-camera clips (tests/mirror/make-clips.mjs) for the
+# browser tests (tests/e2e/mirror.spec.mjs) and the bench: one photo's four
+# clips, about a minute to make, remade only when the script or the pupils
+# change.
+MIRROR_CLIPS := target/mirror/front-shaved-dark-01.made
+
+$(MIRROR_CLIPS): tests/mirror/make-clips.mjs tests/fixtures/pupils.json
+	node tests/mirror/make-clips.mjs --names front-shaved-dark-01
+	touch $@
+
+mirror-clips: tool-npm tool-apt $(MIRROR_CLIPS)
+
+test-e2e: build-test mirror-clips
 	npx playwright test
 	node --test tests/bench/
 
-bench: build-test
+bench: build-test mirror-clips
 	node tests/bench/run.mjs
 
 dist: build

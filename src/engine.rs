@@ -344,6 +344,29 @@ impl Engine {
         Ok(c)
     }
 
+    /// [`Engine::set_calibration`] for a head turned by `yaw` (radians,
+    /// positive: the nose towards the image's right; clamped to 35°), as
+    /// the live mirror's tracker measured it on the frame that became the
+    /// photo: the design wraps round the head as it did in the mirror.
+    pub fn set_calibration_turned(
+        &mut self,
+        a: Vec2,
+        b: Vec2,
+        ipd_mm: f32,
+        source: Source,
+        yaw: f32,
+    ) -> Result<Calibration, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
+        let c = Calibration::new(a, b, ipd_mm, source, (photo.width, photo.height))?;
+        self.yaw = if yaw.is_finite() {
+            yaw.clamp(-MAX_YAW, MAX_YAW)
+        } else {
+            0.0
+        };
+        self.apply_calibration(c);
+        Ok(c)
+    }
+
     fn apply_calibration(&mut self, c: Calibration) {
         self.calibration = Some(c);
         self.rebuild_mask();
@@ -1033,6 +1056,34 @@ mod tests {
         assert!(g.mid_frontal_px.y < g.glabella_px.y);
         assert!(g.corners_px[0].x < g.mid_frontal_px.x && g.corners_px[1].x > g.mid_frontal_px.x);
         assert_eq!(g.landmarks, hairline::landmarks(e.design()));
+    }
+
+    #[test]
+    fn a_tracked_calibration_keeps_the_head_turn_it_was_measured_with() {
+        let mut e = loaded();
+        let (a, b) = (Vec2::new(125.0, 200.0), Vec2::new(175.0, 200.0));
+        let frontal = e.visible_dots().unwrap().to_vec();
+        let c = e
+            .set_calibration_turned(a, b, 63.0, Source::Tracked, 0.3)
+            .unwrap();
+        assert_eq!(c.source, Source::Tracked);
+        assert!((e.view().unwrap().yaw() - 0.3).abs() < 1e-6);
+        // The pupils' line is shortened by the turn: the scale grows.
+        assert!((e.frame().unwrap().px_per_mm * 0.3f32.cos() - 50.0 / 63.0).abs() < 1e-4);
+        // The dots are placed again for the turned head.
+        assert_ne!(e.visible_dots().unwrap(), &frontal[..]);
+        // Clamped to 35°; not a number is no turn.
+        e.set_calibration_turned(a, b, 63.0, Source::Tracked, 9.0)
+            .unwrap();
+        assert_eq!(e.view().unwrap().yaw(), MAX_YAW);
+        e.set_calibration_turned(a, b, 63.0, Source::Tracked, f32::NAN)
+            .unwrap();
+        assert_eq!(e.view().unwrap().yaw(), 0.0);
+        // A bad calibration changes nothing.
+        assert!(e
+            .set_calibration_turned(a, a, 63.0, Source::Tracked, 0.2)
+            .is_err());
+        assert_eq!(e.view().unwrap().yaw(), 0.0);
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub enum Source {
     Visitor,
     /// Found by automatic face detection.
     Detected,
+    /// Followed by the live mirror's tracker on a camera frame (a
+    /// snapshot taken from the mirror).
+    Tracked,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

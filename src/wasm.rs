@@ -238,6 +238,159 @@ impl Analyst {
     }
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()`, on the page and in workers alike.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+/// The live mirror (issue #15): the face nets, the tracker and the design,
+/// in a worker (or on the page where workers or `OffscreenCanvas` are
+/// missing). Each camera frame goes through a 2D context: the caller draws
+/// the frame into it, [`MirrorSession::frame`] reads it into WASM memory
+/// (one copy), tracks the face, draws the design on the tracked head and
+/// puts the result back into the same context.
+#[wasm_bindgen(js_name = Mirror)]
+pub struct MirrorSession {
+    mirror: crate::track::mirror::Mirror,
+}
+
+/// What one mirror frame gave, for the `mirror-frame` event.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MirrorReport {
+    width: u32,
+    height: u32,
+    tracked: bool,
+    searched: bool,
+    left_pupil: Vec2,
+    right_pupil: Vec2,
+    roll: f32,
+    yaw: f32,
+    pitch: f32,
+    dots: u32,
+    /// Milliseconds per stage (see `MirrorTimes`).
+    stages: crate::track::mirror::MirrorTimes,
+}
+
+#[wasm_bindgen(js_class = Mirror)]
+impl MirrorSession {
+    /// face-api's detector and landmark manifests and weights.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        detector_manifest: &str,
+        detector_weights: &[u8],
+        landmarks_manifest: &str,
+        landmarks_weights: &[u8],
+    ) -> Result<MirrorSession, Error> {
+        let models = crate::face::FaceModels::load(
+            detector_manifest,
+            detector_weights,
+            landmarks_manifest,
+            landmarks_weights,
+        )
+        .map_err(|detail| Error::ModelsInvalid { detail })?;
+        let mut mirror = crate::track::mirror::Mirror::new(models, Default::default());
+        mirror.set_clock(Some(performance_now));
+        Ok(MirrorSession { mirror })
+    }
+
+    /// Validate and use a design given as JSON text, from the next frame on.
+    #[wasm_bindgen(js_name = setDesign)]
+    pub fn set_design(&mut self, json: &str) -> Result<(), Error> {
+        self.mirror.set_design(Design::from_json(json)?)
+    }
+
+    /// The interpupillary distance (mm) the design is scaled by.
+    #[wasm_bindgen(js_name = setIpdMm)]
+    pub fn set_ipd_mm(&mut self, ipd_mm: f32) -> Result<(), Error> {
+        self.mirror.set_ipd_mm(ipd_mm)
+    }
+
+    /// Hand over the dot field for `seed` (from `dotField`).
+    #[wasm_bindgen(js_name = setField)]
+    pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), Error> {
+        let field = crate::scatter::DotField::from_flat(seed, data)
+            .map_err(|detail| Error::FieldInvalid { detail })?;
+        self.mirror.set_field(field);
+        Ok(())
+    }
+
+    /// Whether the dot field for the design's seed is ready.
+    #[wasm_bindgen(js_name = hasField)]
+    pub fn has_field(&self) -> bool {
+        self.mirror.has_field()
+    }
+
+    /// Forget the face: the next frame searches the whole frame.
+    pub fn reset(&mut self) {
+        self.mirror.reset();
+    }
+
+    /// The camera frame drawn into `ctx` (its top left `width`×`height`;
+    /// a `CanvasRenderingContext2D` or its offscreen kind), taken at `t_ms`:
+    /// read, tracked, and replaced by the frame with the design on the
+    /// head. Returns `{width, height, tracked, searched, leftPupil,
+    /// rightPupil, roll, yaw, pitch, dots, stages}` (pupils in frame
+    /// pixels, angles in degrees, stage times in ms).
+    pub fn frame(
+        &mut self,
+        ctx: &JsValue,
+        width: u32,
+        height: u32,
+        t_ms: f64,
+    ) -> Result<JsValue, Error> {
+        use wasm_bindgen::JsCast;
+        use web_sys::{CanvasRenderingContext2d, OffscreenCanvasRenderingContext2d};
+        let (w, h) = (width as f64, height as f64);
+        let data = if let Some(c) = ctx.dyn_ref::<CanvasRenderingContext2d>() {
+            c.get_image_data(0.0, 0.0, w, h)
+        } else if let Some(c) = ctx.dyn_ref::<OffscreenCanvasRenderingContext2d>() {
+            c.get_image_data(0.0, 0.0, w, h)
+        } else {
+            return Err(Error::NotACanvas);
+        }
+        .map_err(|_| Error::internal("the canvas refused to give its pixels"))?;
+        // The pixels as the browser holds them, copied once into the
+        // mirror's frame buffer (ImageData::data would copy twice).
+        let pixels: Uint8ClampedArray = js_sys::Reflect::get(&data, &"data".into())
+            .map_err(|_| Error::internal("image data without pixels"))?
+            .unchecked_into();
+        let expected = width as u64 * height as u64 * 4;
+        if pixels.length() as u64 != expected {
+            return Err(Error::PixelCount {
+                expected,
+                got: pixels.length() as u64,
+            });
+        }
+        pixels.copy_to(self.mirror.frame_buffer(width, height)?);
+        let out = self.mirror.process(t_ms)?;
+        put(ctx, self.mirror.output(), 0.0, 0.0, None)?;
+        let t = &out.track;
+        json(&MirrorReport {
+            width,
+            height,
+            tracked: t.tracked,
+            searched: t.searched,
+            left_pupil: t.left_pupil,
+            right_pupil: t.right_pupil,
+            roll: t.roll,
+            yaw: t.yaw,
+            pitch: t.pitch,
+            dots: out.dots,
+            stages: out.ms,
+        })
+    }
+
+    /// Put the last camera frame, without dots, into a 2D context (for a
+    /// snapshot).
+    #[wasm_bindgen(js_name = presentFrame)]
+    pub fn present_frame(&self, ctx: &JsValue) -> Result<(), Error> {
+        put(ctx, self.mirror.frame(), 0.0, 0.0, None)
+    }
+}
+
 /// Where `placeFace` put the face.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -385,8 +538,11 @@ impl Visualizer {
     }
 
     /// Calibrate from the pupils (image px); `source` is "visitor",
-    /// "detected" or "estimated". Returns the calibration.
+    /// "detected", "estimated" or "tracked"; `yaw_deg`, if given, is the
+    /// head's turn (degrees, positive: the nose towards the image's right,
+    /// as the mirror reports it). Returns the calibration.
     #[wasm_bindgen(js_name = setCalibration)]
+    #[allow(clippy::too_many_arguments)]
     pub fn set_calibration(
         &mut self,
         lx: f32,
@@ -395,15 +551,22 @@ impl Visualizer {
         ry: f32,
         ipd_mm: f32,
         source: &str,
+        yaw_deg: Option<f32>,
     ) -> Result<JsValue, Error> {
         let source = match source {
             "detected" => Source::Detected,
+            "tracked" => Source::Tracked,
             "estimated" => Source::Estimated,
             _ => Source::Visitor,
         };
-        let c =
-            self.engine
-                .set_calibration(Vec2::new(lx, ly), Vec2::new(rx, ry), ipd_mm, source)?;
+        let (a, b) = (Vec2::new(lx, ly), Vec2::new(rx, ry));
+        let c = match yaw_deg {
+            Some(yaw) => {
+                self.engine
+                    .set_calibration_turned(a, b, ipd_mm, source, yaw.to_radians())?
+            }
+            None => self.engine.set_calibration(a, b, ipd_mm, source)?,
+        };
         to_js(&c)
     }
 

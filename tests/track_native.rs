@@ -27,6 +27,7 @@ use hairline_visualizer::face::FaceModels;
 use hairline_visualizer::geom::Vec2;
 use hairline_visualizer::image::Image;
 use hairline_visualizer::rng::Rng;
+use hairline_visualizer::scale::Head;
 use hairline_visualizer::track::tracker::{TrackFrame, Tracker, TrackerOptions};
 use serde_json::Value;
 
@@ -608,4 +609,237 @@ fn the_mirror_clips_agree_with_their_ground_truth() {
     if total > 0 {
         assert!(within as f32 >= 0.95 * total as f32, "{within} of {total}");
     }
+}
+
+/// The mirror's whole loop ([`Mirror`]) on a rolled clip: the design is
+/// drawn where the scalp is (the changed pixels lie above the eyes, at
+/// the hairline's height for the default design) and turns with the head
+/// (the direction from the eyes to the drawn dots follows the roll).
+/// Prints the median time per stage.
+#[test]
+fn the_mirror_draws_the_design_on_the_scalp_and_follows_the_head() {
+    use hairline_visualizer::track::mirror::Mirror;
+    let Some(models) = models() else { return };
+    let Some(photos) = photos() else { return };
+    let photo = photos
+        .iter()
+        .find(|p| p.name.contains("shaved-dark"))
+        .expect("the shaved photo");
+    let mut mirror = Mirror::new(models, TrackerOptions::default());
+    let mut rng = Rng::new(5);
+    let pc = Vec2::new(
+        photo.image.width as f32 / 2.0,
+        photo.image.height as f32 / 2.0,
+    );
+    let (mut checked, mut worst_angle, mut lowest_all) = (0, 0.0f32, f32::INFINITY);
+    let mut stages: Vec<[f32; 4]> = Vec::new();
+    for i in 0..45 {
+        let t = i as f64 / FPS;
+        let pl = Motion::Roll.at(t as f32, photo.image.width, photo.image.height);
+        let frame = render(&photo.image, &pl, &mut rng);
+        mirror
+            .frame_buffer(W, H)
+            .unwrap()
+            .copy_from_slice(&frame.data);
+        let out = mirror.process(t * 1000.0).expect("a frame");
+        stages.push([out.ms.track, out.ms.place, out.ms.render, out.ms.total]);
+        let (gl, gr) = (pl.apply(photo.left, pc), pl.apply(photo.right, pc));
+        if !out.track.tracked || i < 3 {
+            continue;
+        }
+        assert!(out.dots > 200, "frame {i}: {} dots", out.dots);
+        // Every drawn dot and their centroid, in the true face's axes.
+        let n = mirror.dots().len() as f32;
+        let c = mirror
+            .dots()
+            .iter()
+            .fold(Vec2::default(), |a, d| a.plus(Vec2::new(d.x, d.y)))
+            .scale(1.0 / n);
+        let mid = gl.plus(gr).scale(0.5);
+        let along = gr.minus(gl);
+        let ipd = along.len();
+        let ex = along.scale(1.0 / ipd);
+        let up = Vec2::new(ex.y, -ex.x);
+        let v = c.minus(mid);
+        let height = v.dot(up) / ipd;
+        let lowest = mirror
+            .dots()
+            .iter()
+            .map(|d| Vec2::new(d.x, d.y).minus(mid).dot(up) / ipd)
+            .fold(f32::INFINITY, f32::min);
+        lowest_all = lowest_all.min(lowest);
+
+        // The default line, and the scalp behind it up to the crown: the
+        // dots' centroid about an IPD above the eyes, on the head's
+        // midline; the lowest dots (at the temples) well above the brows.
+        assert!(
+            (0.8..1.6).contains(&height),
+            "frame {i}: dots {height:.2} IPD above the eyes"
+        );
+        assert!(
+            lowest > 0.5,
+            "frame {i}: a dot {lowest:.2} IPD above the eyes"
+        );
+        let angle = (v.dot(ex) / v.dot(up)).atan().to_degrees();
+        worst_angle = worst_angle.max(angle.abs());
+        checked += 1;
+    }
+    assert!(checked >= 35, "only {checked} frames tracked");
+    println!("lowest dot {lowest_all:.2} IPD above the eyes");
+    assert!(
+        worst_angle < 8.0,
+        "the dots left the head's midline by {worst_angle:.1}°"
+    );
+    let median = |k: usize| {
+        let mut v: Vec<f32> = stages.iter().skip(1).map(|s| s[k]).collect();
+        v.sort_by(f32::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "mirror, 640x480 rolled clip: {checked} frames checked, dots within {worst_angle:.1}° of the midline; \
+         median ms: track {:.2}, place {:.2}, render {:.2}, total {:.2}",
+        median(0),
+        median(1),
+        median(2),
+        median(3)
+    );
+}
+
+/// The mirror fits the head model to the head's outline and keeps the
+/// dots off the backdrop: where the backdrop fills the frame's corners (as
+/// a webcam at arm's length sees the room), and where it does not (the
+/// photo on a wall of another colour, as in the clips).
+#[test]
+fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
+    use hairline_visualizer::track::mirror::Mirror;
+    let Some(models) = models() else { return };
+    let Some(photos) = photos() else { return };
+    let photo = photos
+        .iter()
+        .find(|p| p.name.contains("shaved-dark"))
+        .expect("the shaved photo");
+    let (pw, ph) = (photo.image.width, photo.image.height);
+    let c = photo.image.pixel(2, 2);
+    // The photo on a backdrop of its own backdrop's colour.
+    let mut padded = Image::new(pw + 400, ph + 200, [c[0], c[1], c[2], 255]).unwrap();
+    for y in 0..ph {
+        let (from, to) = (
+            (y * pw * 4) as usize,
+            (((y + 150) * (pw + 400) + 200) * 4) as usize,
+        );
+        padded.data[to..to + pw as usize * 4]
+            .copy_from_slice(&photo.image.data[from..from + pw as usize * 4]);
+    }
+    let centred = Placement {
+        k: 0.85,
+        angle: 0.0,
+        centre: Vec2::new(W as f32 / 2.0, H as f32 / 2.0),
+    };
+    let on_wall = Motion::Still.at(0.0, pw, ph);
+    let mut models = Some(models);
+    let mut mirror: Option<Mirror> = None;
+    for (name, image, pl) in [
+        ("backdrop in the corners", &padded, centred),
+        ("on a wall", &photo.image, on_wall),
+    ] {
+        let mut rng = Rng::new(9);
+        let frame = render(image, &pl, &mut rng);
+        let m = mirror
+            .get_or_insert_with(|| Mirror::new(models.take().unwrap(), TrackerOptions::default()));
+        m.reset();
+        for i in 0..5 {
+            m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
+            let out = m.process(i as f64 * 33.3).unwrap();
+            assert!(out.track.tracked, "{name}: frame {i}");
+        }
+        if let Ok(dir) = std::env::var("MIRROR_OUT") {
+            let d = std::path::Path::new(&dir);
+            std::fs::write(d.join(format!("{}.rgba", photo.name)), &m.output().data).unwrap();
+        }
+        let head = m.head();
+        let n = m.dots().len();
+        let off = m
+            .dots()
+            .iter()
+            .filter(|d| {
+                let (x, y) = (d.x.round(), d.y.round());
+                if x < 0.0 || y < 0.0 || x >= W as f32 || y >= H as f32 {
+                    return true;
+                }
+                let p = frame.pixel(x as u32, y as u32);
+                (0..3).all(|k| p[k].abs_diff(c[k]) < 14)
+            })
+            .count();
+        println!(
+            "{name}: head half width {:.0} mm, top {:.0} mm (average {:.0}, {:.0}); {off} of {n} dots on the backdrop",
+            head.half_width_mm,
+            head.top_mm,
+            Head::default().half_width_mm,
+            Head::default().top_mm
+        );
+        assert_ne!(head, Head::default(), "{name}");
+        assert!(
+            n > 200 && off * 100 <= n,
+            "{name}: {off} of {n} dots on the backdrop"
+        );
+    }
+}
+
+/// On every test photo (as the clips place it, on a wall), the share of
+/// the mirror's dots that land on the photo's backdrop, in all: 2.9 % with
+/// the fitted head, 7.8 % with the average head.
+#[test]
+fn the_mirror_keeps_the_dots_off_the_backdrop_on_every_test_photo() {
+    use hairline_visualizer::track::mirror::Mirror;
+    let Some(models) = models() else { return };
+    let Some(photos) = photos() else { return };
+    let mut m = Mirror::new(models, TrackerOptions::default());
+    let (mut all, mut off_all) = (0, 0);
+    for photo in &photos {
+        let (pw, ph) = (photo.image.width, photo.image.height);
+        let c = photo.image.pixel(2, 2);
+        let mut rng = Rng::new(9);
+        let frame = render(&photo.image, &Motion::Still.at(0.0, pw, ph), &mut rng);
+        m.reset();
+        for i in 0..5 {
+            m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
+            let out = m.process(i as f64 * 33.3).unwrap();
+            assert!(out.track.tracked, "{}: frame {i}", photo.name);
+        }
+        if let Ok(dir) = std::env::var("MIRROR_OUT") {
+            let d = std::path::Path::new(&dir);
+            std::fs::write(d.join(format!("{}.rgba", photo.name)), &m.output().data).unwrap();
+        }
+        let head = m.head();
+        let n = m.dots().len();
+        let off = m
+            .dots()
+            .iter()
+            .filter(|d| {
+                let (x, y) = (d.x.round(), d.y.round());
+                if x < 0.0 || y < 0.0 || x >= W as f32 || y >= H as f32 {
+                    return true;
+                }
+                let p = frame.pixel(x as u32, y as u32);
+                (0..3).all(|k| p[k].abs_diff(c[k]) < 14)
+            })
+            .count();
+        println!(
+            "{}: head half width {:.0} mm, top {:.0} mm; {off} of {n} dots on the backdrop",
+            photo.name, head.half_width_mm, head.top_mm
+        );
+        assert!(head.top_mm <= 88.0 && head.half_width_mm <= 75.0);
+        all += n;
+        off_all += off;
+    }
+    let share = off_all as f32 / all as f32;
+    println!(
+        "all photos: {:.1} % of the dots on the backdrop",
+        share * 100.0
+    );
+    assert!(
+        share < 0.04,
+        "{:.1} % of the dots on the backdrop",
+        share * 100.0
+    );
 }

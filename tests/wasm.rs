@@ -115,7 +115,7 @@ fn presented(w: u32, h: u32, present: impl FnOnce(&JsValue) -> Result<(), Error>
 fn loaded() -> Visualizer {
     let mut vis = Visualizer::new();
     stage_head(&mut vis);
-    ok(vis.set_calibration(LEFT.0, LEFT.1, RIGHT.0, RIGHT.1, 63.0, "visitor"));
+    ok(vis.set_calibration(LEFT.0, LEFT.1, RIGHT.0, RIGHT.1, 63.0, "visitor", None));
     vis
 }
 
@@ -269,7 +269,7 @@ fn render_preview_after_set_view_draws_dots_on_the_scalp_only() {
     let msg = err(vis.render_preview());
     assert!(msg.contains("load a photo first"), "{msg}");
     stage_head(&mut vis);
-    ok(vis.set_calibration(LEFT.0, LEFT.1, RIGHT.0, RIGHT.1, 63.0, "visitor"));
+    ok(vis.set_calibration(LEFT.0, LEFT.1, RIGHT.0, RIGHT.1, 63.0, "visitor", None));
     let msg = err(vis.render_preview());
     assert!(msg.contains("no size yet"), "{msg}");
     let msg = err(vis.set_view(0.0, 0.0, 0.0, 10.0, 10, 10));
@@ -315,7 +315,7 @@ fn control_points_and_move_point() {
     let msg = err(vis.move_point(3, 150.0, 50.0));
     assert!(msg.contains("load a photo first"), "{msg}");
     stage_head(&mut vis);
-    ok(vis.set_calibration(LEFT.0, LEFT.1, RIGHT.0, RIGHT.1, 63.0, "visitor"));
+    ok(vis.set_calibration(LEFT.0, LEFT.1, RIGHT.0, RIGHT.1, 63.0, "visitor", None));
 
     let pts = vis.control_points();
     assert_eq!(pts.len(), 14);
@@ -409,17 +409,17 @@ fn render_full_present_full_release_full() {
 #[wasm_bindgen_test]
 fn set_calibration_validates_and_keeps_the_previous_one() {
     let mut vis = Visualizer::new();
-    let msg = err(vis.set_calibration(10.0, 10.0, 60.0, 10.0, 63.0, "visitor"));
+    let msg = err(vis.set_calibration(10.0, 10.0, 60.0, 10.0, 63.0, "visitor", None));
     assert!(msg.contains("load a photo"), "{msg}");
     let mut vis = loaded();
 
-    let msg = err(vis.set_calibration(150.0, 200.0, 150.0, 200.0, 63.0, "visitor"));
+    let msg = err(vis.set_calibration(150.0, 200.0, 150.0, 200.0, 63.0, "visitor", None));
     assert!(msg.contains("0 px apart"), "{msg}");
-    let msg = err(vis.set_calibration(125.0, 200.0, 175.0, 200.0, 20.0, "visitor"));
+    let msg = err(vis.set_calibration(125.0, 200.0, 175.0, 200.0, 20.0, "visitor", None));
     assert!(msg.contains("between 40 and 90 mm"), "{msg}");
-    let msg = err(vis.set_calibration(-5.0, 200.0, 175.0, 200.0, 63.0, "visitor"));
+    let msg = err(vis.set_calibration(-5.0, 200.0, 175.0, 200.0, 63.0, "visitor", None));
     assert!(msg.contains("outside the 300×400 photo"), "{msg}");
-    let msg = err(vis.set_calibration(f32::NAN, 200.0, 175.0, 200.0, 63.0, "visitor"));
+    let msg = err(vis.set_calibration(f32::NAN, 200.0, 175.0, 200.0, 63.0, "visitor", None));
     assert!(msg.contains("must be numbers"), "{msg}");
 
     let c = ok(vis.calibration());
@@ -429,7 +429,7 @@ fn set_calibration_validates_and_keeps_the_previous_one() {
     assert_eq!(num(&c, "ipdMm"), 63.0);
 
     // Taps in either order: the left pupil is the one on the image's left.
-    let c = ok(vis.set_calibration(180.0, 205.0, 120.0, 205.0, 60.0, "visitor"));
+    let c = ok(vis.set_calibration(180.0, 205.0, 120.0, 205.0, 60.0, "visitor", None));
     assert_eq!(num(&get(&c, "leftPupil"), "x"), 120.0);
     assert_eq!(num(&get(&c, "rightPupil"), "x"), 180.0);
     assert_eq!(num(&c, "ipdMm"), 60.0);

@@ -49,14 +49,15 @@ export interface Calibration {
   leftPupil: Point;
   rightPupil: Point;
   ipdMm: number;
-  source: 'estimated' | 'visitor' | 'detected';
+  /** `tracked`: a snapshot of the live mirror, calibrated by its tracker. */
+  source: 'estimated' | 'visitor' | 'detected' | 'tracked';
 }
 
 export interface VisualizerError extends Error {
   code: 'empty' | 'not-image' | 'heic' | 'corrupt' | 'too-small' | 'too-large' | 'fetch-failed'
     | 'invalid-image' | 'cancelled' | 'invalid-design' | 'invalid-calibration' | 'no-photo' | 'load-failed' | 'internal'
     | 'no-face' | 'several-faces' | 'face-too-small' | 'face-turned' | 'invalid' | 'models-unavailable'
-    | 'brush' | 'export-failed' | string;
+    | 'brush' | 'export-failed' | 'camera-denied' | 'no-camera' | 'camera-busy' | 'no-mirror' | string;
   /** When the core refused the call: its own code (src/error.rs), e.g. 'out-of-range'. */
   reason?: string;
   /** The values of the core's failure (field, min, max, got, …). */
@@ -85,6 +86,32 @@ export interface ConsultRequestDetail {
   consent: boolean;
 }
 
+/** One frame of the live mirror (`mirror-frame`). */
+export interface MirrorFrameDetail {
+  /** Frames shown per second over the last second. */
+  fps: number;
+  /** Milliseconds spent on this frame (grab, track, draw, show). */
+  ms: number;
+  /** Whether a face was followed on it (else the other numbers are 0). */
+  tracked: boolean;
+  /** Pupils in camera-frame pixels (not mirrored), smoothed. */
+  leftPupil: Point;
+  rightPupil: Point;
+  /** Degrees: roll (positive: the right pupil lower), yaw (positive: nose towards the frame's right), pitch (positive: chin up). */
+  roll: number;
+  yaw: number;
+  pitch: number;
+  /** The camera frame's size. */
+  width: number;
+  height: number;
+  /** Dots drawn on this frame. */
+  dots: number;
+  /** Where the frame was tracked: 'worker', or 'page' (the fallback, on frames 320 px wide). */
+  thread: 'worker' | 'page';
+  /** Milliseconds per stage inside the core. */
+  stages: { detect: number; crop: number; landmarks: number; iris: number; pose: number; check: number; track: number; place: number; render: number; total: number };
+}
+
 export interface HairlineVisualizerEventMap extends HTMLElementEventMap {
   ready: CustomEvent<{ simd: boolean }>;
   'image-load': CustomEvent<{ width: number; height: number }>;
@@ -93,6 +120,7 @@ export interface HairlineVisualizerEventMap extends HTMLElementEventMap {
   'auto-place': CustomEvent<AutoPlaceResult>;
   error: CustomEvent<{ code: string; message: string }>;
   'consult-request': CustomEvent<ConsultRequestDetail>;
+  'mirror-frame': CustomEvent<MirrorFrameDetail>;
 }
 
 export declare class HairlineVisualizer extends HTMLElement {
@@ -109,6 +137,13 @@ export declare class HairlineVisualizer extends HTMLElement {
   requestConsultation(): Promise<ConsultRequestDetail>;
   /** A URL whose fragment carries the design (never the photo). */
   shareLink(): string;
+  /** The live mirror: asks for the camera and resolves with the camera frames' size once the first tracked frame is on screen.
+   * Rejects with code 'camera-denied', 'no-camera' or 'camera-busy' (a message the visitor can read), or 'cancelled' if stopped first. */
+  startMirror(options?: { facingMode?: 'user' | 'environment' }): Promise<{ width: number; height: number }>;
+  /** Stops the mirror and releases the camera (also on removal, a hidden page, or scrolling out of view). */
+  stopMirror(): void;
+  /** The current camera frame, at the camera's resolution, becomes the photo, calibrated by the tracker (source 'tracked'); the design is kept and the mirror stops. Rejects with 'no-mirror' when none runs. */
+  snapshot(): Promise<{ width: number; height: number }>;
   // Attributes reflected as properties (null when the attribute is absent).
   src: string | null;
   clinicName: string | null;

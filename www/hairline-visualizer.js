@@ -13,9 +13,12 @@
 //             await el.autoPlace() -> {leftPupil, rightPupil, glabella, roll, pxPerMm, confidence, ms}
 //             await el.designBrief() -> A4 PNG Blob     await el.requestConsultation()
 //             el.shareLink() -> URL     el.undo()  el.redo()  el.clearPhoto()
+//             await el.startMirror({facingMode}) -> {width, height}   el.stopMirror()
+//             await el.snapshot() -> {width, height}   (the live mirror: hv/mirror.js)
 //   events    ready, image-load {width, height}, design-change (design),
 //             render {width, height, dots, ms}, auto-place (as autoPlace()),
-//             error {code, message}, consult-request (cancelable)
+//             error {code, message}, consult-request (cancelable),
+//             mirror-frame {fps, ms, tracked, leftPupil, rightPupil, roll, yaw, pitch, …}
 //   attributes src, lang, clinic-name, cta-label, cta-href, accent,
 //             default-style, default-shade, max-megapixels, auto-place,
 //             base-url; all but lang reflected as properties (clinicName, …,
@@ -28,6 +31,7 @@ import { clamp, downloadBlob, el, isFiniteNumber, looksLikeHeic, svg, warn } fro
 import { VisualizerError } from './hv/errors.js';
 import * as exporter from './hv/export.js';
 import { modelClient } from './hv/models.js';
+import { mirrorControls, mirrorDesign, snapshot, startMirror, stopMirror, syncMirror } from './hv/mirror.js';
 import { fieldFor, nextTask, readPixels, warmUpCore, warmUpModels } from './hv/workers.js';
 
 export { simdSupported } from './hv/core.js';
@@ -95,6 +99,7 @@ export class HairlineVisualizer extends HTMLElement {
 
   disconnectedCallback() {
     liveElements.delete(this);
+    stopMirror(this);
     this._resizeObserver?.disconnect();
     this._io?.disconnect();
     document.removeEventListener('paste', this._onPaste);
@@ -228,6 +233,20 @@ export class HairlineVisualizer extends HTMLElement {
   }
 
   // ---- public API ------------------------------------------------------
+
+  /** The live mirror (hv/mirror.js): the design on the camera feed. */
+  startMirror(options = {}) {
+    return startMirror(this, options);
+  }
+
+  stopMirror() {
+    stopMirror(this);
+  }
+
+  /** The mirror's current camera frame becomes the photo (calibration source `tracked`). */
+  snapshot() {
+    return snapshot(this);
+  }
 
   /** Load a photo (File, Blob, URL string, ImageBitmap or HTMLImageElement). */
   async loadImage(source) {
@@ -852,12 +871,13 @@ export class HairlineVisualizer extends HTMLElement {
     this._designInput = el('input', { type: 'file', accept: 'application/json,.json', class: 'hv-hidden', tabindex: '-1' });
     this._chooseBtn = el('button', { type: 'button', class: 'hv-btn hv-primary', part: 'button' });
     this._cameraBtn = el('button', { type: 'button', class: 'hv-btn', part: 'button' });
+    this._mirrorCtl = mirrorControls(this);
     this._dropTitle = el('h3');
     this._dropBody = el('p');
     this._empty = el('div', { class: 'hv-empty' }, [
       el('div', { class: 'hv-empty-icon', 'aria-hidden': 'true' }),
       this._dropTitle, this._dropBody,
-      el('div', { class: 'hv-row' }, [this._chooseBtn, this._cameraBtn]),
+      el('div', { class: 'hv-row' }, [this._chooseBtn, this._cameraBtn, this._mirrorCtl.empty]),
     ]);
     this._busyText = el('span');
     this._busy = el('div', { class: 'hv-busy', hidden: true, role: 'status' }, [el('span', { class: 'hv-spinner', 'aria-hidden': 'true' }), this._busyText]);
@@ -865,6 +885,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._stage = el('div', { class: 'hv-stage', part: 'stage', tabindex: '-1' }, [
       this._canvas, this._overlay, this._splitLine, this._labelBefore, this._labelAfter, this._empty, this._busy,
     ]);
+    this._stage.append(this._mirrorCtl.shot);
     this._compareRange = el('input', { type: 'range', min: 0, max: 100, value: 50, class: 'hv-compare-range', hidden: true });
 
     // Stage toolbar (zoom, compare)
@@ -877,7 +898,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._warnings = el('ul', { class: 'hv-warnings', part: 'warnings' });
     const stageBar = el('div', { class: 'hv-stagebar' }, [
       el('div', { class: 'hv-row' }, [this._zoomOut, this._zoomFit, this._zoomIn]),
-      el('div', { class: 'hv-row' }, [this._guidesBtn, this._compareBtn]),
+      el('div', { class: 'hv-row' }, [this._mirrorCtl.bar, this._guidesBtn, this._compareBtn]),
     ]);
 
     // Controls
@@ -1027,6 +1048,7 @@ export class HairlineVisualizer extends HTMLElement {
     this._dropBody.textContent = t.dropBody;
     this._chooseBtn.textContent = t.choosePhoto;
     this._cameraBtn.textContent = t.takePhoto;
+    syncMirror(this);
     this._styleLegend.textContent = t.style;
     this._modeLabel.textContent = t.mode;
     [...this._modeSelect.options].forEach((o) => { o.textContent = t.modes[o.value]; });
@@ -1467,8 +1489,9 @@ export class HairlineVisualizer extends HTMLElement {
     this._empty.hidden = has;
     this._canvas.hidden = !has;
     this._overlay.style.display = has ? '' : 'none';
+    // The design controls stay live on the mirror.
     for (const c of this._controls.querySelectorAll('button, input, select')) {
-      c.disabled = !has;
+      c.disabled = !has && !(this._vis && this._mirror);
     }
     this._loadBtn.disabled = !this._vis;
     this._chooseBtn.disabled = false;
@@ -1540,6 +1563,7 @@ export class HairlineVisualizer extends HTMLElement {
   // ---- rendering ------------------------------------------------------------------
 
   _requestRender() {
+    mirrorDesign(this);
     if (this._frameRequested) return;
     this._frameRequested = true;
     requestAnimationFrame(() => {

@@ -11,8 +11,11 @@
 //! - [`tracker`]: [`tracker::Tracker`], the per-frame state machine: the
 //!   face detector to find the face, the landmark net to follow it, pupils,
 //!   pose, smoothing, and per-stage timings.
+//! - [`mirror`]: [`mirror::Mirror`], the whole frame loop: track, then
+//!   draw the design re-projected on the tracked head.
 
 pub mod filter;
+pub mod mirror;
 pub mod pose;
 pub mod posed;
 pub mod tracker;

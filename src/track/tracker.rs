@@ -328,7 +328,7 @@ fn native_clock() -> f64 {
     START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
 }
 
-fn default_clock() -> Option<Clock> {
+pub(crate) fn default_clock() -> Option<Clock> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         Some(native_clock)

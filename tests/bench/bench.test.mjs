@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +39,18 @@ test('make bench runs and writes target/bench.json', { timeout: 180_000 }, async
   assert.ok(stress.dots > 90_000 && stress.dots < 110_000, `stress drew ${stress.dots} dots`);
   const drag = rows.find((r) => r.name === 'interaction: drag fps');
   assert.ok(drag.fps > 0, 'the drag produced frames');
+  // The live mirror's rows, where the fake-camera clip was made (make bench
+  // and make test-e2e make it).
+  const mirror = rows.find((r) => r.name === 'mirror: worker frame');
+  if (mirror || fs.existsSync(path.join(root, 'target', 'mirror', 'front-shaved-dark-01-translate.y4m'))) {
+    for (const name of ['mirror: worker frame', 'mirror: page fallback frame']) {
+      const m = rows.find((r) => r.name === name);
+      assert.ok(m, `missing row ${name}`);
+      assert.ok(m.frames > 5 && m.fps > 0 && m.median_ms > 0 && m.worst_ms >= m.median_ms, JSON.stringify(m));
+      assert.ok(m.tracked_share > 0.9 && m.stages_median_ms.landmarks > 0, JSON.stringify(m));
+    }
+    assert.equal(rows.find((r) => r.name === 'mirror: page fallback frame').width, 640);
+  }
   const load = rows.find((r) => r.name === 'load: import to ready');
   assert.ok(load.wasm_bytes > 10_000 && load.wasm_gzip_bytes < load.wasm_bytes);
 });

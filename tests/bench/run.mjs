@@ -7,7 +7,7 @@
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ const RENDER_ONLY = process.env.BENCH_ONLY === 'render'; // only the render rows
 // The throttled column: a mid-range phone is about 4× slower than this machine.
 const THROTTLE = 4;
 const suffix = (rate) => (rate > 1 ? ` (CPU ${rate}× slower)` : '');
+const MIRROR_ONLY = process.env.BENCH_ONLY === 'mirror'; // only the live mirror's rows (printed, not written)
 
 const fixtures = JSON.parse(await readFile(path.join(root, 'tests', 'fixtures', 'pupils.json'), 'utf8')).photos;
 const PHOTO = 'front-shaved-dark-01.jpg';
@@ -97,6 +98,15 @@ async function open(browser, viewport, deviceScaleFactor = 1, rate = 1) {
 }
 
 const rows = [];
+if (MIRROR_ONLY) {
+  try {
+    await mirrorRows();
+  } finally {
+    server.kill();
+  }
+  printMirror();
+  process.exit(0);
+}
 try {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
@@ -184,8 +194,74 @@ try {
   await page.close();
   if (!RENDER_ONLY) await slowRows(browser);
   await browser.close();
+  if (!RENDER_ONLY) await mirrorRows();
 } finally {
   server.kill();
+}
+
+/** The live mirror (issue #15) on Chromium's fake camera playing a
+ * 640×480 clip with a moving face (tests/mirror/make-clips.mjs; `make
+ * bench` makes it): frames shown per second, the time per frame (grab →
+ * shown) and per stage inside the core, in the mirror worker and in the
+ * main-thread fallback (workers' OffscreenCanvas hidden from the page). */
+async function mirrorRows() {
+  const clip = path.join(root, 'target', 'mirror', 'front-shaved-dark-01-translate.y4m');
+  try {
+    await access(clip);
+  } catch {
+    console.error(`no mirror rows: ${path.relative(root, clip)} is missing (node tests/mirror/make-clips.mjs --names front-shaved-dark-01)`);
+    return;
+  }
+  const cam = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${clip}`],
+  });
+  try {
+    for (const thread of ['worker', 'page']) {
+      const ctx = await cam.newContext({ permissions: ['camera'], viewport: { width: 1400, height: 1000 } });
+      const p = await ctx.newPage();
+      if (thread === 'page') await p.addInitScript(() => { delete HTMLCanvasElement.prototype.transferControlToOffscreen; });
+      await p.goto(`${BASE}/`);
+      const r = await p.evaluate(async (seconds) => {
+        const el = document.querySelector('hairline-visualizer');
+        el.scrollIntoView();
+        await el.startMirror();
+        // Warm: the first second after the face was found is not measured.
+        await new Promise((res) => setTimeout(res, 1000));
+        const frames = [];
+        const on = (e) => frames.push(e.detail);
+        el.addEventListener('mirror-frame', on);
+        const t0 = performance.now();
+        await new Promise((res) => setTimeout(res, seconds * 1000));
+        const elapsed = performance.now() - t0;
+        el.removeEventListener('mirror-frame', on);
+        el.stopMirror();
+        return { frames, elapsed };
+      }, QUICK ? 2 : 8);
+      await ctx.close();
+      const f = r.frames;
+      const sorted = (xs) => [...xs].sort((a, b) => a - b);
+      const median = (xs) => sorted(xs)[Math.floor(xs.length / 2)];
+      const ms = sorted(f.map((x) => x.ms));
+      const stages = {};
+      for (const k of Object.keys(f[0]?.stages ?? {})) stages[k] = median(f.map((x) => x.stages[k]));
+      rows.push({
+        name: `mirror: ${thread === 'worker' ? 'worker' : 'page fallback'} frame`,
+        width: f[0]?.width ?? 0,
+        height: f[0]?.height ?? 0,
+        dots: median(f.map((x) => x.dots)) ?? 0,
+        median_ms: median(ms),
+        worst_ms: ms.at(-1),
+        fps: (f.length * 1000) / r.elapsed,
+        tracked_share: f.filter((x) => x.tracked).length / Math.max(1, f.length),
+        frames: f.length,
+        thread: f[0]?.thread,
+        stages_median_ms: stages,
+      });
+    }
+  } finally {
+    await cam.close();
+  }
 }
 
 async function slowRows(browser) {
@@ -430,7 +506,16 @@ if (faces.length) {
   const errs = faces.flatMap((f) => [f.left_error_pct, f.right_error_pct]).sort((a, b) => a - b);
   console.log(`pupil error: median ${num(errs[Math.floor(errs.length / 2)], 1)}%, worst ${num(errs[errs.length - 1], 1)}% of the interpupillary distance`);
 }
+printMirror();
 const memory = by('memory: wasm peak');
 console.log(`wasm memory peak: ${(memory.wasm_bytes / 2 ** 20).toFixed(0)} MB = ${num(memory.image_buffers, 2)} × one 12 MP RGBA buffer`);
 console.log(`full render is ${num(by('baseline: Canvas2D dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: full render 12MP').ratio, 1)}× the memcpy floor`);
 console.log(`100k-dot stress is ${num(by('baseline: Canvas2D 100k dots 12MP').ratio, 1)}× faster than Canvas2D and ${num(by('ours: 100k dots 12MP (stress)').ratio, 1)}× the memcpy floor`);
+
+function printMirror() {
+  const num = (v, d = 2) => (v == null ? '' : Number(v).toFixed(d));
+  for (const m of rows.filter((r) => r.name.startsWith('mirror: '))) {
+    const st = Object.entries(m.stages_median_ms).map(([k, v]) => `${k} ${num(v, 1)}`).join(', ');
+    console.log(`${m.name} (${m.thread}, ${m.width}×${m.height} camera): ${num(m.fps, 1)} frames/s shown, frame median ${num(m.median_ms, 1)} ms, worst ${num(m.worst_ms, 1)} ms, ${Math.round(m.tracked_share * 100)}% tracked; core stages (median ms): ${st}`);
+  }
+}

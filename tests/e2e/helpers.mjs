@@ -87,7 +87,7 @@ export async function recordEvents(page) {
       for (const el of document.querySelectorAll('hairline-visualizer')) el.setAttribute('auto-place', 'off');
     });
     window.__hvEvents = [];
-    for (const type of ['ready', 'image-load', 'design-change', 'render', 'error']) {
+    for (const type of ['ready', 'image-load', 'design-change', 'render', 'error', 'mirror-frame']) {
       document.addEventListener(type, (e) => {
         const target = e.target;
         if (!target || target.localName !== 'hairline-visualizer') return;

@@ -14,7 +14,8 @@
 //   <photo>-roll.y4m       rolled ±15° about the frame's centre
 //   <photo>-scale.y4m      scaled 0.8-1.2
 //
-// and next to each a <clip>.json with the ground truth: the hand-marked
+// Each frame carries its index in the bottom left corner (FRAME_CODE).
+// Next to each clip a <clip>.json holds the ground truth: the hand-marked
 // pupils of tests/fixtures/pupils.json moved with the photo, per frame.
 // The motions are those of tests/track_native.rs (the same clips the
 // native tracker test makes in memory): the photo is scaled to fit the
@@ -38,6 +39,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../../playwright.config.mjs';
+import { photosDir } from '../../tools/photos-dir.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,7 +47,7 @@ function arg(name, dflt) {
   const i = process.argv.indexOf(name);
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : dflt;
 }
-const PHOTOS = path.resolve(arg('--photos', process.env.FACE_PHOTOS || path.join(REPO, '..', 'shared', 'photos')));
+const PHOTOS = path.resolve(arg('--photos', process.env.FACE_PHOTOS || photosDir(REPO)));
 const OUT = path.resolve(arg('--out', path.join(REPO, 'target', 'mirror')));
 const NAMES = arg('--names', 'front-shaved-dark-01,front-receding-light-01,front-thinning-light-01').split(',');
 const SECONDS = Number(arg('--seconds', '3'));
@@ -56,6 +58,28 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const W = 640;
 const H = 480;
+
+// The frame's index, written into the frame as FRAME_CODE.bits black or
+// white 16x16 squares along the bottom left edge (least significant bit
+// first), so a browser test can tell which clip frame a camera frame is
+// (Chromium's fake camera loops the clip at its own pace). The squares
+// are far from the face; the ground truth is unaffected.
+const FRAME_CODE = { bits: 7, size: 16, y: H - 16 };
+function stampFrameCode(i420, index) {
+  const { bits, size, y } = FRAME_CODE;
+  const cw = W / 2;
+  const uOff = W * H;
+  const vOff = uOff + cw * (H / 2);
+  for (let k = 0; k < bits; k++) {
+    const luma = (index >> k) & 1 ? 235 : 16;
+    for (let r = y; r < y + size; r++) i420.fill(luma, r * W + k * size, r * W + (k + 1) * size);
+    for (let r = y / 2; r < (y + size) / 2; r++) {
+      i420.fill(128, uOff + r * cw + (k * size) / 2, uOff + r * cw + ((k + 1) * size) / 2);
+      i420.fill(128, vOff + r * cw + (k * size) / 2, vOff + r * cw + ((k + 1) * size) / 2);
+    }
+  }
+  return i420;
+}
 const WALL = [128, 122, 114];
 const MOTIONS = ['still', 'translate', 'roll', 'scale'];
 
@@ -219,7 +243,7 @@ try {
         const seed = (m * 7919 + i * 104729 + name.length * 31) >>> 0;
         const b64 = await page.evaluate(([p, wall, noise, seed]) => window.frame(p, wall, noise, seed, 'i420'), [p, WALL, NOISE, seed]);
         fs.writeSync(fd, 'FRAME\n');
-        fs.writeSync(fd, Buffer.from(b64, 'base64'));
+        fs.writeSync(fd, stampFrameCode(Buffer.from(b64, 'base64'), i));
         const l = apply(p, marks.leftPupil.x, marks.leftPupil.y, size.width, size.height);
         const r = apply(p, marks.rightPupil.x, marks.rightPupil.y, size.width, size.height);
         const round = (v) => Math.round(v * 1000) / 1000;
@@ -256,6 +280,7 @@ try {
           wall_rgb: WALL,
           noise_sd: NOISE,
         },
+        frame_code: { ...FRAME_CODE, description: 'frame index in bits squares of size px from (0, y), least significant first; white = 1' },
         coordinates: 'frame pixels, x right, y down, pixel centres at +0.5; leftPupil is on the image left. Ground truth = the hand-marked pupils of tests/fixtures/pupils.json (about ±1.5 px on the photo) moved with it.',
         pupils: truth,
       }, null, 1)}\n`);

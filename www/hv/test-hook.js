@@ -17,6 +17,9 @@
 //   hook.ctaHref();          // cta-href as the element will follow it, or null
 //   await hook.segmented();  // a segmentation asked for after pupils were placed by hand has arrived (or failed)
 //   hook.briefLayout();      // the last designBrief()'s text runs {text, x, y, w, width, font} and the ones that overflow their box: {runs, overflows, page}, or null
+//   hook.probeMirror(points); // from the next startMirror() on, read these camera-frame pixels ([[x, y], …]) of every frame
+//   hook.mirrorLog();        // that mirror's frames: [{detail, probe: [[r, g, b], …]}], or null
+//   hook.mirrorThread();     // where the running mirror tracks: 'worker', 'page', or null
 
 import { lastBriefLayout } from './export.js';
 
@@ -35,5 +38,8 @@ export function testHook(element) {
     ctaHref: () => el._ctaHref,
     segmented: () => el._segmenting ?? Promise.resolve(),
     briefLayout: () => lastBriefLayout.get(el) ?? null,
+    probeMirror: (points) => { el._mirrorProbe = points; },
+    mirrorLog: () => el._mirrorLog ?? null,
+    mirrorThread: () => el._mirror?.backend?.thread ?? null,
   };
 }

@@ -14,7 +14,7 @@ const name = `hairline-visualizer-${version}`;
 const out = path.join(root, 'target', 'dist', name);
 const FILES = [
   'hairline-visualizer.js', 'hairline-visualizer.css', 'hairline-visualizer.d.ts', 'i18n.js', 'decode-worker.js',
-  'field-worker.js', 'model-worker.js', 'hv/brief-sheet.js', 'hv/core.js', 'hv/dom.js', 'hv/errors.js', 'hv/export.js', 'hv/models.js', 'hv/qr.js', 'hv/workers.js', 'embed.html', 'embed.js', 'embed.css', 'brief.html', 'brief.js', 'brief.css', 'embed-guide.html', 'embed-guide.js', 'embed-guide.css', 'site.css', 'favicon.svg',
+  'field-worker.js', 'model-worker.js', 'mirror-worker.js', 'hv/brief-sheet.js', 'hv/core.js', 'hv/dom.js', 'hv/errors.js', 'hv/export.js', 'hv/mirror.js', 'hv/models.js', 'hv/qr.js', 'hv/workers.js', 'embed.html', 'embed.js', 'embed.css', 'brief.html', 'brief.js', 'brief.css', 'embed-guide.html', 'embed-guide.js', 'embed-guide.css', 'site.css', 'favicon.svg',
   'pkg/hairline_visualizer.js', 'pkg/hairline_visualizer_bg.wasm',
   'pkg/simd/hairline_visualizer.js', 'pkg/simd/hairline_visualizer_bg.wasm',
   'models/tiny_face_detector_model.bin', 'models/tiny_face_detector_model-weights_manifest.json',
@@ -37,7 +37,7 @@ const md = `# Embedding hairline-visualizer ${version}
 
 Copy this folder to your site (for example as \`/smp/\`), keeping its layout: the module loads
 \`pkg/\` (WebAssembly, a SIMD build where the browser supports it), \`hairline-visualizer.css\`,
-\`i18n.js\`, its modules in \`hv/\`, \`decode-worker.js\`, \`field-worker.js\` and \`model-worker.js\` from next to itself. Nothing is fetched from anywhere else,
+\`i18n.js\`, its modules in \`hv/\`, \`decode-worker.js\`, \`field-worker.js\`, \`model-worker.js\` and \`mirror-worker.js\` from next to itself. Nothing is fetched from anywhere else,
 and the visitor's photo never leaves the browser. \`models/\` holds the face-detection weights from
 the npm package @vladmandic/face-api 1.7.15 (MIT licence) and MediaPipe's selfie segmentation
 (\`selfie_segmentation.tflite\` from @mediapipe/selfie_segmentation, Apache-2.0).

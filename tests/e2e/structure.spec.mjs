@@ -121,9 +121,13 @@ test('make dist ships every module the element imports', () => {
   const visit = (file) => {
     if (seen.has(file)) return;
     seen.add(file);
-    for (const m of read(`www/${file}`).matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm)) {
-      visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])));
-    }
+    const text = read(`www/${file}`);
+    // Modules it imports, and scripts it starts as workers.
+    const refs = [
+      ...text.matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm),
+      ...text.matchAll(/new URL\('(\.{1,2}\/[^']+\.js)', import\.meta\.url\)/g),
+    ];
+    for (const m of refs) visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])));
   };
   visit('hairline-visualizer.js');
   expect(seen.size).toBeGreaterThan(8);

@@ -338,8 +338,7 @@ impl Engine {
         ipd_mm: f32,
         source: Source,
     ) -> Result<Calibration, Error> {
-        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
-        let c = Calibration::new(a, b, ipd_mm, source, (photo.width, photo.height))?;
+        let c = self.calibration_of(a, b, ipd_mm, source)?;
         self.apply_calibration(c);
         Ok(c)
     }
@@ -356,8 +355,7 @@ impl Engine {
         source: Source,
         yaw: f32,
     ) -> Result<Calibration, Error> {
-        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
-        let c = Calibration::new(a, b, ipd_mm, source, (photo.width, photo.height))?;
+        let c = self.calibration_of(a, b, ipd_mm, source)?;
         self.yaw = if yaw.is_finite() {
             yaw.clamp(-MAX_YAW, MAX_YAW)
         } else {
@@ -365,6 +363,18 @@ impl Engine {
         };
         self.apply_calibration(c);
         Ok(c)
+    }
+
+    /// A calibration from two pupils on the current photo (checked).
+    fn calibration_of(
+        &self,
+        a: Vec2,
+        b: Vec2,
+        ipd_mm: f32,
+        source: Source,
+    ) -> Result<Calibration, Error> {
+        let photo = self.photo.as_ref().ok_or(Error::NoPhoto)?;
+        Calibration::new(a, b, ipd_mm, source, (photo.width, photo.height))
     }
 
     fn apply_calibration(&mut self, c: Calibration) {

@@ -127,6 +127,11 @@ pub struct Analyst {
 /// then the 68 landmarks' x, y, in photo pixels.
 const LOCATED_LEN: usize = 5 + 68 * 2;
 
+/// A dot field handed over from `dotField` (made in a worker).
+fn field_from_flat(seed: u32, data: &[f32]) -> Result<crate::scatter::DotField, Error> {
+    crate::scatter::DotField::from_flat(seed, data).map_err(|detail| Error::FieldInvalid { detail })
+}
+
 fn rgba(data: &[u8], width: u32, height: u32) -> Result<Image, Error> {
     Image::from_rgba(width, height, data.to_vec()).map_err(|_| Error::PixelCount {
         expected: width as u64 * height as u64 * 4,
@@ -311,9 +316,7 @@ impl MirrorSession {
     /// Hand over the dot field for `seed` (from `dotField`).
     #[wasm_bindgen(js_name = setField)]
     pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), Error> {
-        let field = crate::scatter::DotField::from_flat(seed, data)
-            .map_err(|detail| Error::FieldInvalid { detail })?;
-        self.mirror.set_field(field);
+        self.mirror.set_field(field_from_flat(seed, data)?);
         Ok(())
     }
 
@@ -678,9 +681,7 @@ impl Visualizer {
     /// Hand over the dot field for `seed` made by `dotField` in a worker.
     #[wasm_bindgen(js_name = setField)]
     pub fn set_field(&mut self, seed: u32, data: &[f32]) -> Result<(), Error> {
-        let field = crate::scatter::DotField::from_flat(seed, data)
-            .map_err(|detail| Error::FieldInvalid { detail })?;
-        self.engine.set_field(field);
+        self.engine.set_field(field_from_flat(seed, data)?);
         Ok(())
     }
 

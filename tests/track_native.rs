@@ -746,30 +746,7 @@ fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
         let frame = render(image, &pl, &mut rng);
         let m = mirror
             .get_or_insert_with(|| Mirror::new(models.take().unwrap(), TrackerOptions::default()));
-        m.reset();
-        for i in 0..5 {
-            m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
-            let out = m.process(i as f64 * 33.3).unwrap();
-            assert!(out.track.tracked, "{name}: frame {i}");
-        }
-        if let Ok(dir) = std::env::var("MIRROR_OUT") {
-            let d = std::path::Path::new(&dir);
-            std::fs::write(d.join(format!("{}.rgba", photo.name)), &m.output().data).unwrap();
-        }
-        let head = m.head();
-        let n = m.dots().len();
-        let off = m
-            .dots()
-            .iter()
-            .filter(|d| {
-                let (x, y) = (d.x.round(), d.y.round());
-                if x < 0.0 || y < 0.0 || x >= W as f32 || y >= H as f32 {
-                    return true;
-                }
-                let p = frame.pixel(x as u32, y as u32);
-                (0..3).all(|k| p[k].abs_diff(c[k]) < 14)
-            })
-            .count();
+        let (head, n, off) = settle_on(m, &frame, c, name);
         println!(
             "{name}: head half width {:.0} mm, top {:.0} mm (average {:.0}, {:.0}); {off} of {n} dots on the backdrop",
             head.half_width_mm,
@@ -783,6 +760,41 @@ fn the_mirror_fits_the_head_and_keeps_the_dots_off_the_backdrop() {
             "{name}: {off} of {n} dots on the backdrop"
         );
     }
+}
+
+/// Five frames of the still `frame` through `m` (each must be tracked),
+/// the output written to $MIRROR_OUT when set; returns the fitted head,
+/// the dots drawn and how many of them land on the backdrop (colour `c`,
+/// or outside the frame).
+fn settle_on(
+    m: &mut hairline_visualizer::track::mirror::Mirror,
+    frame: &Image,
+    c: [u8; 4],
+    name: &str,
+) -> (Head, usize, usize) {
+    m.reset();
+    for i in 0..5 {
+        m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
+        let out = m.process(i as f64 * 33.3).unwrap();
+        assert!(out.track.tracked, "{name}: frame {i}");
+    }
+    if let Ok(dir) = std::env::var("MIRROR_OUT") {
+        let d = std::path::Path::new(&dir);
+        std::fs::write(d.join(format!("{name}.rgba")), &m.output().data).unwrap();
+    }
+    let off = m
+        .dots()
+        .iter()
+        .filter(|d| {
+            let (x, y) = (d.x.round(), d.y.round());
+            if x < 0.0 || y < 0.0 || x >= W as f32 || y >= H as f32 {
+                return true;
+            }
+            let p = frame.pixel(x as u32, y as u32);
+            (0..3).all(|k| p[k].abs_diff(c[k]) < 14)
+        })
+        .count();
+    (m.head(), m.dots().len(), off)
 }
 
 /// On every test photo (as the clips place it, on a wall), the share of
@@ -800,30 +812,7 @@ fn the_mirror_keeps_the_dots_off_the_backdrop_on_every_test_photo() {
         let c = photo.image.pixel(2, 2);
         let mut rng = Rng::new(9);
         let frame = render(&photo.image, &Motion::Still.at(0.0, pw, ph), &mut rng);
-        m.reset();
-        for i in 0..5 {
-            m.frame_buffer(W, H).unwrap().copy_from_slice(&frame.data);
-            let out = m.process(i as f64 * 33.3).unwrap();
-            assert!(out.track.tracked, "{}: frame {i}", photo.name);
-        }
-        if let Ok(dir) = std::env::var("MIRROR_OUT") {
-            let d = std::path::Path::new(&dir);
-            std::fs::write(d.join(format!("{}.rgba", photo.name)), &m.output().data).unwrap();
-        }
-        let head = m.head();
-        let n = m.dots().len();
-        let off = m
-            .dots()
-            .iter()
-            .filter(|d| {
-                let (x, y) = (d.x.round(), d.y.round());
-                if x < 0.0 || y < 0.0 || x >= W as f32 || y >= H as f32 {
-                    return true;
-                }
-                let p = frame.pixel(x as u32, y as u32);
-                (0..3).all(|k| p[k].abs_diff(c[k]) < 14)
-            })
-            .count();
+        let (head, n, off) = settle_on(&mut m, &frame, c, &photo.name);
         println!(
             "{}: head half width {:.0} mm, top {:.0} mm; {off} of {n} dots on the backdrop",
             photo.name, head.half_width_mm, head.top_mm
